@@ -1,0 +1,46 @@
+"""cloudfn: WeChat cloud functions in Python.
+
+``cloud = cloudfn.init(); await cloud.openapi.logistics.updatePrinter({...})``
+behaves as ``wx-server-sdk`` does in Node. Heavy modules (aiohttp, jsonschema)
+load on first use, so ``import cloudfn`` stays cheap for short-lived functions.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from .errors import CloudSDKError
+
+__version__ = "0.1.0"
+
+DYNAMIC_CURRENT_ENV = "DYNAMIC_CURRENT_ENV"
+
+_LAZY = {
+    "init": "cloudfn.cloud",
+    "Cloud": "cloudfn.cloud",
+    "FunctionConfig": "cloudfn.config",
+}
+
+if TYPE_CHECKING:
+    from .cloud import Cloud, init
+    from .config import FunctionConfig
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cloudfn' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "DYNAMIC_CURRENT_ENV",
+    "Cloud",
+    "CloudSDKError",
+    "FunctionConfig",
+    "__version__",
+    "init",
+]

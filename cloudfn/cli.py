@@ -1,0 +1,36 @@
+"""``cloudfn`` command line: one module per command under :mod:`cloudfn.commands`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+# Each module defines add_arguments(parser) and run(args) -> int exit status.
+COMMANDS = {
+    "emulator": "run the local WeChat API emulator until SIGINT/SIGTERM",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cloudfn", description="WeChat cloud functions in Python, with a local WeChat API emulator."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, summary in COMMANDS.items():
+        command = sub.add_parser(name, help=summary, description=summary)
+        import_module(f"cloudfn.commands.{name}").add_arguments(command)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module = import_module(f"cloudfn.commands.{args.command}")
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 1

@@ -1,0 +1,227 @@
+"""``cloudfn.init()`` and the Cloud it returns: the Python face of wx-server-sdk."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+# The Node SDK's marker for "the env this function runs in".
+from . import DYNAMIC_CURRENT_ENV
+from .config import FunctionConfig
+from .errors import CloudSDKError
+from .openapi.call import DEFAULT_TIMEOUT_S, OpenApiCaller
+from .openapi.proxy import OpenApiProxy
+from .openapi.registry import Registry, default_registry
+from .redact import Secret
+from .tokens import TokenStore
+from .tokens.provider import TokenEndpoint
+from .transport.base import ApiRequest, ApiResponse, Transport, TransportError
+from .transport.https import DEFAULT_BASE_URL, HttpsTransport
+
+_FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything init() resolved from arguments and the environment."""
+
+    base_url: str = DEFAULT_BASE_URL
+    appid: str | None = None
+    secret: Secret = field(default_factory=lambda: Secret(""))
+    config: FunctionConfig | None = None
+    env: str | None = None
+    timeout: float = DEFAULT_TIMEOUT_S
+    validate: bool = True
+    token_endpoint: TokenEndpoint = "stable"
+    credentials: Mapping[str, Secret] = field(default_factory=dict)
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        config: str | Path | FunctionConfig | None,
+        base_url: str | None,
+        appid: str | None,
+        secret: str | None,
+        env: str | None,
+        timeout: float | None,
+        validate: bool | None,
+        token_endpoint: TokenEndpoint | None,
+        credentials: Mapping[str, str] | None,
+        environ: Mapping[str, str],
+    ) -> Settings:
+        config_source = config if config is not None else environ.get("CLOUDFN_CONFIG") or None
+        loaded = (
+            config_source
+            if isinstance(config_source, FunctionConfig) or config_source is None
+            else FunctionConfig.load(config_source)
+        )
+        if validate is None:
+            validate = environ.get("CLOUDFN_VALIDATE", "1").strip().lower() not in _FALSE_WORDS
+        endpoint = token_endpoint or environ.get("CLOUDFN_TOKEN_ENDPOINT") or "stable"
+        if endpoint not in ("stable", "classic"):
+            raise ValueError(
+                f"token_endpoint: must be 'stable' (/cgi-bin/stable_token) or 'classic' "
+                f"(/cgi-bin/token), got {endpoint!r}"
+            )
+        if env == DYNAMIC_CURRENT_ENV or env is None:
+            env = environ.get("TCB_ENV") or environ.get("SCF_NAMESPACE") or None
+        return cls(
+            base_url=(base_url or environ.get("CLOUDFN_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
+            appid=appid or environ.get("CLOUDFN_APPID") or None,
+            secret=Secret(secret or environ.get("CLOUDFN_SECRET") or ""),
+            config=loaded,
+            env=env,
+            timeout=float(timeout if timeout is not None else DEFAULT_TIMEOUT_S),
+            validate=validate,
+            token_endpoint=endpoint,  # type: ignore[arg-type]
+            credentials={k: Secret(v) for k, v in (credentials or {}).items()},
+        )
+
+
+class _MissingCredentials:
+    """Stands in for a transport when no AppID/AppSecret is known, failing each call clearly."""
+
+    def __init__(self, missing: str) -> None:
+        self.missing = missing
+
+    async def send(self, request: ApiRequest) -> ApiResponse:
+        variable = "CLOUDFN_APPID" if self.missing == "appid" else "CLOUDFN_SECRET"
+        raise TransportError(
+            -601002,
+            "system args error",
+            detail=(
+                f"{self.missing}: not configured. Fix: pass {self.missing}= to cloudfn.init() "
+                f"or set {variable} (or run under `cloudfn invoke`, which starts an emulator)"
+            ),
+        )
+
+    async def close(self) -> None:
+        return None
+
+
+class Cloud:
+    """One configured SDK instance: ``cloud.openapi``, one connection pool, closed once.
+
+    Use ``async with cloudfn.init(...) as cloud`` or ``await cloud.close()``.
+    Nothing is opened until the first call, so ``cloud = cloudfn.init()`` at
+    module top level (as ported Node code does) is fine.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: Transport | None = None,
+        registry: Registry | None = None,
+        token_store: TokenStore | None = None,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry or default_registry()
+        self.transport: Transport = transport or self._default_transport(settings, token_store)
+        config = settings.config
+        self._caller = OpenApiCaller(
+            registry=self.registry,
+            transport=self.transport,
+            permissions=config.permissions if config is not None else None,
+            permissions_source=str(config.path) if config is not None and config.path else "config.json",
+            validate=settings.validate,
+            timeout=settings.timeout,
+        )
+        self.openapi = OpenApiProxy(self._caller)
+
+    @staticmethod
+    def _default_transport(settings: Settings, token_store: TokenStore | None) -> Transport:
+        if not settings.appid:
+            return _MissingCredentials("appid")
+        if not settings.secret:
+            return _MissingCredentials("secret")
+        return HttpsTransport(
+            appid=settings.appid,
+            secret=settings.secret,
+            base_url=settings.base_url,
+            token_endpoint=settings.token_endpoint,
+            token_store=token_store,
+            credentials=settings.credentials,
+        )
+
+    async def call(
+        self,
+        api: str,
+        data: Mapping[str, Any] | None = None,
+        *,
+        appid: str | None = None,
+        convert_case: bool = True,
+    ) -> dict[str, Any]:
+        """``cloud.call("logistics.updatePrinter", {...})``: the same as the attribute form."""
+        return await self._caller.call(api, data, appid=appid, convert_case=convert_case)
+
+    async def close(self) -> None:
+        await self.transport.close()
+
+    async def __aenter__(self) -> Cloud:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        s = self.settings
+        return f"Cloud(base_url={s.base_url!r}, appid={s.appid!r}, env={s.env!r}, validate={s.validate})"
+
+
+def init(
+    options: Mapping[str, Any] | None = None,
+    /,
+    *,
+    config: str | Path | FunctionConfig | None = None,
+    base_url: str | None = None,
+    appid: str | None = None,
+    secret: str | None = None,
+    env: str | None = None,
+    timeout: float | None = None,
+    validate: bool | None = None,
+    token_endpoint: TokenEndpoint | None = None,
+    token_store: TokenStore | None = None,
+    credentials: Mapping[str, str] | None = None,
+    transport: Transport | None = None,
+) -> Cloud:
+    """Create a Cloud, like ``cloud.init()`` in the Node SDK.
+
+    ``options`` takes the Node SDK's own init object for ported code
+    (``{"env": cloudfn.DYNAMIC_CURRENT_ENV, "timeout": 15000}``, timeout in ms);
+    keyword arguments are the Python form (timeout in seconds). Anything not
+    given comes from ``CLOUDFN_BASE_URL``, ``CLOUDFN_APPID``, ``CLOUDFN_SECRET``,
+    ``CLOUDFN_CONFIG``, ``CLOUDFN_VALIDATE`` and ``CLOUDFN_TOKEN_ENDPOINT``.
+    """
+    node_options = dict(options or {})
+    if env is None and "env" in node_options:
+        raw_env = node_options["env"]
+        env = raw_env if isinstance(raw_env, str) else (raw_env or {}).get("default")
+    if timeout is None and "timeout" in node_options:
+        timeout = float(node_options["timeout"]) / 1000.0
+    settings = Settings.resolve(
+        config=config,
+        base_url=base_url,
+        appid=appid,
+        secret=secret,
+        env=env,
+        timeout=timeout,
+        validate=validate,
+        token_endpoint=token_endpoint,
+        credentials=credentials,
+        environ=os.environ,
+    )
+    return Cloud(settings, transport=transport, token_store=token_store)
+
+
+__all__ = ["DYNAMIC_CURRENT_ENV", "Cloud", "CloudSDKError", "Settings", "init"]

@@ -1,0 +1,91 @@
+"""A cloud function's config.json: permissions, timeout, envVariables, triggers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from .errors import ConfigError
+from .openapi.registry import load_json_resource
+from .openapi.validation import field_path
+
+
+@cache
+def _config_validator() -> Draft202012Validator:
+    return Draft202012Validator(load_json_resource("config.schema.json"))
+
+
+@dataclass(frozen=True)
+class TimerTrigger:
+    name: str
+    cron: str
+
+
+@dataclass(frozen=True)
+class FunctionConfig:
+    """The parts of config.json that the platform (and cloudfn) acts on."""
+
+    path: Path | None = None
+    permissions: frozenset[str] = frozenset()
+    timeout: float | None = None
+    env_variables: Mapping[str, str] = field(default_factory=dict)
+    triggers: tuple[TimerTrigger, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, document: Any, path: Path | None = None) -> FunctionConfig:
+        where = str(path) if path else "config.json"
+        if not isinstance(document, dict):
+            raise ConfigError(
+                f"{where}: must be a JSON object like "
+                '{"permissions": {"openapi": ["logistics.updatePrinter"]}}, '
+                f"got {type(document).__name__}"
+            )
+        errors = sorted(_config_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+        if errors:
+            first = errors[0]
+            name = field_path(list(first.absolute_path))
+            raise ConfigError(
+                f"{where}: {name}: {first.message}. Fix: see the config.json format in the README "
+                '(e.g. "permissions": {"openapi": ["logistics.updatePrinter"]})'
+            )
+        openapi = document.get("permissions", {}).get("openapi", [])
+        triggers = tuple(TimerTrigger(name=t["name"], cron=t["config"]) for t in document.get("triggers", []))
+        return cls(
+            path=path,
+            permissions=frozenset(openapi),
+            timeout=document.get("timeout"),
+            env_variables=dict(document.get("envVariables", {})),
+            triggers=triggers,
+            raw=document,
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> FunctionConfig:
+        """Read and check a config.json; a directory means its config.json."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / "config.json"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(
+                f"{path}: no such file. Fix: create it, e.g. "
+                '{"permissions": {"openapi": ["logistics.updatePrinter"]}}'
+            ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot be read ({exc}). Fix: make it a UTF-8 text file") from None
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}. "
+                "Fix: correct the JSON syntax"
+            ) from None
+        return cls.from_dict(document, path)

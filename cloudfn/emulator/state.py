@@ -1,0 +1,242 @@
+"""The emulator's state model: plain Python, no HTTP (as moto keeps models apart from responses).
+
+Apps with their users and secrets, access tokens with real lifetimes, the
+per-namespace records (printers, ...), and the request log. A controllable
+clock lets tests make tokens expire without waiting.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_APPID = "wx0123456789abcdef"
+DEFAULT_SECRET = "cloudfn-emulator-secret"  # a documented sandbox value, not a real AppSecret
+SEED_OPENID = "oJ4v0wRAfiXcnIbM3SgGEUkTw3Qw"
+
+TOKEN_TTL_S = 7200
+OVERLAP_S = 300  # an old token stays valid this long after a new one is issued
+FORCE_REFRESH_PER_DAY = 20
+FORCE_REFRESH_SPACING_S = 30
+WELL_FORMED_TOKEN = re.compile(r"^[A-Za-z0-9_\-]{16,512}$")
+
+
+class ApiError(Exception):
+    """A rule the server enforces was broken: answered as ``{"errcode", "errmsg"}``."""
+
+    def __init__(self, errcode: int, errmsg: str) -> None:
+        super().__init__(errcode, errmsg)
+        self.errcode = errcode
+        self.errmsg = errmsg
+
+
+def new_rid() -> str:
+    """A request id shaped like the real server's (``618884de-7ad0ea4e-45e44918``)."""
+    return "-".join(secrets.token_hex(4) for _ in range(3))
+
+
+@dataclass
+class Token:
+    value: str
+    appid: str
+    kind: str  # "classic" (/cgi-bin/token) or "stable" (/cgi-bin/stable_token)
+    issued_at: float
+    expires_at: float
+
+
+@dataclass
+class Printer:
+    openid: str
+    tagids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AppState:
+    """One mini program: its credentials, known users and API records."""
+
+    appid: str
+    secret: str
+    users: set[str] = field(default_factory=set)
+    printers: dict[str, Printer] = field(default_factory=dict)
+    force_refreshes: list[float] = field(default_factory=list)
+    # Namespaces beyond the seed keep their records here, keyed by namespace.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def require_user(self, openid: str) -> None:
+        if openid not in self.users:
+            raise ApiError(40003, "invalid openid")
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "appid": self.appid,
+            "users": sorted(self.users),
+            "printers": {o: {"tagids": list(p.tagids)} for o, p in self.printers.items()},
+            **{name: _plain(value) for name, value in self.extra.items()},
+        }
+
+
+def _plain(value: Any) -> Any:
+    """JSON-able copy of namespace records (dataclasses, dicts, lists)."""
+    if hasattr(value, "snapshot"):
+        return value.snapshot()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+class Clock:
+    """Wall time plus an offset tests can advance."""
+
+    def __init__(self, now: Callable[[], float] = time.time) -> None:
+        self._now = now
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return self._now() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@dataclass
+class AppSeed:
+    appid: str
+    secret: str
+    users: tuple[str, ...] = ()
+
+
+class EmulatorState:
+    """Everything the emulator knows; reset() returns it to the seeded start."""
+
+    def __init__(
+        self,
+        apps: Iterable[AppSeed] = (),
+        *,
+        token_ttl: float = TOKEN_TTL_S,
+        clock: Clock | None = None,
+    ) -> None:
+        seeds = list(apps) or [AppSeed(DEFAULT_APPID, DEFAULT_SECRET, (SEED_OPENID,))]
+        self.seeds = seeds
+        self.token_ttl = token_ttl
+        self.clock = clock or Clock()
+        self.apps: dict[str, AppState] = {}
+        self.tokens: dict[str, Token] = {}
+        self.requests: list[dict[str, Any]] = []
+        self.token_requests = 0
+        self.reset()
+
+    def reset(self) -> None:
+        self.apps = {
+            s.appid: AppState(appid=s.appid, secret=s.secret, users=set(s.users)) for s in self.seeds
+        }
+        self.tokens = {}
+        self.requests = []
+        self.token_requests = 0
+        self.clock.offset = 0.0
+
+    def app(self, appid: str) -> AppState:
+        try:
+            return self.apps[appid]
+        except KeyError:
+            raise ApiError(40013, "invalid appid") from None
+
+    # -- access tokens ---------------------------------------------------
+
+    def check_credentials(self, appid: str | None, secret: str | None) -> AppState:
+        if not appid:
+            raise ApiError(41002, "appid missing")
+        if not secret:
+            raise ApiError(41004, "appsecret missing")
+        app = self.app(appid)
+        if not secrets.compare_digest(app.secret, secret):
+            raise ApiError(40125, "invalid appsecret")
+        return app
+
+    def _issue(self, appid: str, kind: str) -> Token:
+        now = self.clock()
+        token = Token(secrets.token_urlsafe(96), appid, kind, now, now + self.token_ttl)
+        self.tokens[token.value] = token
+        return token
+
+    def _current(self, appid: str, kind: str) -> Token | None:
+        now = self.clock()
+        live = [t for t in self.tokens.values() if t.appid == appid and t.kind == kind and t.expires_at > now]
+        return max(live, key=lambda t: t.issued_at, default=None)
+
+    def issue_classic_token(self, appid: str) -> Token:
+        """``/cgi-bin/token``: always a new token; the previous one lives 5 more minutes."""
+        previous = self._current(appid, "classic")
+        if previous is not None:
+            previous.expires_at = min(previous.expires_at, self.clock() + OVERLAP_S)
+        return self._issue(appid, "classic")
+
+    def issue_stable_token(self, app: AppState, *, force_refresh: bool) -> Token:
+        """``/cgi-bin/stable_token``: the same token while valid, renewed in its last 5 minutes."""
+        now = self.clock()
+        current = self._current(app.appid, "stable")
+        if force_refresh:
+            day_ago = now - 86400
+            app.force_refreshes = [t for t in app.force_refreshes if t > day_ago]
+            if app.force_refreshes and now - app.force_refreshes[-1] < FORCE_REFRESH_SPACING_S:
+                raise ApiError(45011, "api minute-quota reach limit mustslower retry next minute")
+            if len(app.force_refreshes) >= FORCE_REFRESH_PER_DAY:
+                raise ApiError(45009, "reach max api daily quota limit")
+            app.force_refreshes.append(now)
+            if current is not None:
+                current.expires_at = now  # invalidated at once
+            return self._issue(app.appid, "stable")
+        if current is not None and current.expires_at - now > OVERLAP_S:
+            return current
+        return self._issue(app.appid, "stable")
+
+    def authenticate(self, access_token: str | None) -> AppState:
+        """The app an API request acts for, or the server's token error."""
+        if not access_token:
+            raise ApiError(41001, "access_token missing")
+        token = self.tokens.get(access_token)
+        if token is None:
+            if not WELL_FORMED_TOKEN.match(access_token):
+                raise ApiError(40014, "invalid access_token")
+            raise ApiError(40001, "invalid credential, access_token is invalid or not latest")
+        if token.expires_at <= self.clock():
+            raise ApiError(42001, "access_token expired")
+        return self.app(token.appid)
+
+    def expire_tokens(self, appid: str | None = None) -> int:
+        """Make live tokens expire now (the server answers 42001 for them)."""
+        return self._end_tokens(appid, drop=False)
+
+    def invalidate_tokens(self, appid: str | None = None) -> int:
+        """Forget live tokens (the server answers 40001 for them)."""
+        return self._end_tokens(appid, drop=True)
+
+    def _end_tokens(self, appid: str | None, *, drop: bool) -> int:
+        now = self.clock()
+        ended = [
+            t for t in self.tokens.values() if (appid is None or t.appid == appid) and t.expires_at > now
+        ]
+        for token in ended:
+            if drop:
+                del self.tokens[token.value]
+            else:
+                token.expires_at = now
+        return len(ended)
+
+    # -- inspection ------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        now = self.clock()
+        return {
+            "clock_offset": self.clock.offset,
+            "apps": {appid: app.snapshot() for appid, app in self.apps.items()},
+            "tokens": {
+                "live": sum(1 for t in self.tokens.values() if t.expires_at > now),
+                "issued": self.token_requests,
+            },
+        }

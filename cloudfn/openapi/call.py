@@ -1,0 +1,173 @@
+"""The cloud-call pipeline: permission, casing, spec, validation, transport, decoding.
+
+Everything before the transport is pure, so a call that breaks a rule is
+refused before any byte leaves the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from ..casing import to_camel_keys, to_snake_keys
+from ..errors import (
+    API_NOT_FOUND,
+    NO_PERMISSION,
+    OPENAPI_TIMEOUT,
+    SYSTEM_ERROR,
+    CloudSDKError,
+    api_fail,
+    platform_refusal,
+)
+from ..transport.base import ApiRequest, ApiResponse, Transport, TransportError
+from .registry import ApiSpec, Registry
+from .validation import find_violation
+
+log = logging.getLogger("cloudfn.openapi")
+
+DEFAULT_TIMEOUT_S = 15.0  # the Node SDK's default request timeout
+
+
+def local_rid() -> str:
+    """A request id for answers made locally; the ``local-`` prefix says nothing was sent."""
+    return "local-" + secrets.token_hex(4)
+
+
+class OpenApiCaller:
+    """Runs one cloud call through the pipeline. Holds no per-call state."""
+
+    def __init__(
+        self,
+        *,
+        registry: Registry,
+        transport: Transport,
+        permissions: Collection[str] | None,
+        permissions_source: str = "config.json",
+        validate: bool = True,
+        timeout: float = DEFAULT_TIMEOUT_S,
+    ) -> None:
+        self.registry = registry
+        self.transport = transport
+        self.permissions = frozenset(permissions) if permissions is not None else None
+        self.permissions_source = permissions_source
+        self.validate = validate
+        self.timeout = timeout
+
+    def prepare(
+        self, api: str, data: Mapping[str, Any] | None, *, appid: str | None, convert_case: bool
+    ) -> ApiRequest:
+        """Steps 1-4: the request to send, or the CloudSDKError the call ends with."""
+        if self.permissions is not None and api not in self.permissions:
+            raise platform_refusal(
+                NO_PERMISSION,
+                detail=(
+                    f"permissions.openapi: {api} is not listed in {self.permissions_source}. "
+                    f'Fix: add "{api}" to permissions.openapi there'
+                ),
+            )
+        spec = self.registry.get(api)
+        if spec is None:
+            raise self._not_found(api)
+        body = dict(data or {})
+        if convert_case:
+            body = to_snake_keys(body)
+        if self.validate:
+            violation = find_violation(spec, body)
+            if violation is not None:
+                raise CloudSDKError(
+                    violation.errcode,
+                    api_fail(api, f"{violation.errmsg} rid: {local_rid()}"),
+                    detail=f"{violation.detail} (checked locally; nothing was sent)",
+                )
+        return ApiRequest(api=api, method=spec.method, path=spec.path, body=body, appid=appid)
+
+    def _not_found(self, api: str) -> CloudSDKError:
+        nearest = self.registry.closest(api)
+        hint = f"did you mean {nearest}? " if nearest else ""
+        namespace, _, method = api.partition(".")
+        return platform_refusal(
+            API_NOT_FOUND,
+            detail=(
+                f"api: cloudfn has no spec for {api}; {hint}"
+                f"Fix: add cloudfn/schemas/{namespace}/{method}.json (method, path, request and "
+                "response schema; see an existing file there) or correct the name"
+            ),
+        )
+
+    async def call(
+        self,
+        api: str,
+        data: Mapping[str, Any] | None,
+        *,
+        appid: str | None = None,
+        convert_case: bool = True,
+    ) -> dict[str, Any]:
+        request = self.prepare(api, data, appid=appid, convert_case=convert_case)
+        try:
+            async with asyncio.timeout(self.timeout):
+                response = await self.transport.send(request)
+        except TimeoutError:
+            raise CloudSDKError(
+                OPENAPI_TIMEOUT,
+                api_fail(api, f"call open API timeout after {self.timeout:g}s"),
+                detail="timeout: the server did not answer in time. Fix: retry, or raise timeout= in cloudfn.init()",
+            ) from None
+        except TransportError as exc:
+            raise CloudSDKError(exc.code, api_fail(api, exc.message), detail=exc.detail) from None
+        return decode(api, response, convert_case=convert_case)
+
+
+def _as_object(value: Any) -> dict[str, Any]:
+    """``Object.assign({}, value)`` for a JSON value that is not an object."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list | str):
+        return {str(i): item for i, item in enumerate(value)}
+    return {}
+
+
+def decode(api: str, response: ApiResponse, *, convert_case: bool = True) -> dict[str, Any]:
+    """Step 6, as the Node SDK does it: the result dict, or raise CloudSDKError."""
+    if not response.is_json:
+        if response.status >= 400:
+            raise CloudSDKError(
+                SYSTEM_ERROR,
+                api_fail(api, f"wechat server error: HTTP {response.status}"),
+                detail="the server answered with an HTTP error and no JSON. Fix: retry later",
+            )
+        result: dict[str, Any] = {"contentType": response.content_type.strip(), "buffer": response.body}
+    else:
+        text = response.body.decode("utf-8", errors="replace")
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            if "text/plain" in response.content_type:
+                parsed = {"result": text}
+            else:
+                raise CloudSDKError(
+                    SYSTEM_ERROR,
+                    api_fail(api, f"wechat server internal error, response body is invalid json: {text}"),
+                ) from None
+        result = _as_object(parsed)
+        errcode = result.get("errcode")
+        if errcode:  # truthy, as the Node SDK tests it
+            errmsg = result.get("errmsg")
+            raise CloudSDKError(
+                errcode if isinstance(errcode, int) else -1,
+                api_fail(api, "undefined" if errmsg is None else str(errmsg)),
+            )
+        result.pop("errcode", None)
+        result.pop("errmsg", None)
+        if convert_case:
+            result = to_camel_keys(result)
+    # Object.assign semantics: an existing key keeps its place, a new one goes last.
+    result["errMsg"] = f"openapi.{api}:ok"
+    result["errCode"] = 0
+    return result
+
+
+__all__ = ["DEFAULT_TIMEOUT_S", "ApiSpec", "OpenApiCaller", "decode"]

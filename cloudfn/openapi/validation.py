@@ -1,0 +1,130 @@
+"""Checking a wire body against its API's request schema.
+
+The shim (before sending) and the emulator (on receipt) both call
+:func:`find_violation`, so they reject the same bodies with the same code by
+construction. Each schema node may carry:
+
+- ``x-errcode`` / ``x-errmsg``: what the server answers when a rule at or below
+  this node is broken (the nearest node that has one wins; for a missing
+  required field, the missing field's own node is asked first);
+- ``x-rule`` / ``x-example``: the human wording of the rule and a valid value,
+  used in the developer-facing detail.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import ValidationError
+
+from .registry import ApiSpec
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken rule in a request body: the server's answer plus a human hint."""
+
+    errcode: int
+    errmsg: str
+    field: str
+    rule: str
+    fix: str
+
+    @property
+    def detail(self) -> str:
+        return f"{self.field}: {self.rule}. Fix: {self.fix}"
+
+
+def field_path(path: Sequence[Any]) -> str:
+    """``["cargo", "detail_list", 0, "name"]`` -> ``cargo.detail_list[0].name``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(body)"
+
+
+def _schema_at(root: Mapping[str, Any], schema_path: Sequence[Any]) -> list[Mapping[str, Any]]:
+    """Every schema node from the root down along a jsonschema ``schema_path``."""
+    nodes = [root]
+    node: Any = root
+    for part in schema_path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, Mapping):
+            nodes.append(node)
+    return nodes
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(error: ValidationError, node: Mapping[str, Any], name: str) -> tuple[str, str]:
+    """(rule, fix) in words, preferring the schema's own ``x-rule``/``x-example``."""
+    rule = node.get("x-rule")
+    example = node.get("x-example")
+    got = f"got {_short(error.instance)}"
+    kind = error.validator
+    if kind == "required":
+        wanted = rule or f"a {node.get('type', 'value')}"
+        return "is required", f"add {name} ({wanted})" + (
+            f", e.g. {_short(example)}" if example is not None else ""
+        )
+    if kind == "additionalProperties":
+        known = ", ".join(sorted(error.schema.get("properties", {}))) or "none"
+        extras = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return (
+            f"unknown field(s) {', '.join(extras)}",
+            f"remove them or check the spelling (known fields: {known})",
+        )
+    if kind == "enum":
+        options = ", ".join(_short(v) for v in error.validator_value)
+        return f"must be one of {options}, {got}", f"use one of {options}"
+    if kind == "type":
+        wanted = error.validator_value
+        return f"must be of type {wanted}, {got}", f"pass a {wanted}" + (
+            f", e.g. {_short(example)}" if example is not None else ""
+        )
+    text = rule or error.message
+    fix = f"use a value like {_short(example)}" if example is not None else f"satisfy {kind}"
+    return f"must be {text}, {got}", fix
+
+
+def _violation(spec: ApiSpec, error: ValidationError) -> Violation:
+    root = spec.request_schema
+    nodes = _schema_at(root, list(error.absolute_schema_path)[:-1])
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        missing = next(
+            (n for n in error.validator_value if n not in (error.instance or {})),
+            str(error.validator_value[0]),
+        )
+        path.append(missing)
+        prop = error.schema.get("properties", {}).get(missing)
+        if isinstance(prop, Mapping):
+            nodes.append(prop)
+    owner = next(n for n in reversed(nodes) if "x-errcode" in n)
+    errcode = int(owner["x-errcode"])
+    errmsg = owner.get("x-errmsg") or spec.errors.get(errcode) or "invalid args"
+    name = field_path(path)
+    rule, fix = _describe(error, nodes[-1], name)
+    return Violation(errcode=errcode, errmsg=errmsg, field=name, rule=rule, fix=fix)
+
+
+def find_violation(spec: ApiSpec, body: Any) -> Violation | None:
+    """The first rule ``body`` breaks, or None when the server would accept it."""
+    errors = list(spec.request_validator.iter_errors(body))
+    if not errors:
+        return None
+    # Report the shallowest broken rule first (a missing field before a bad
+    # nested value); among equals, schema order decides, so it is stable.
+    return _violation(spec, min(errors, key=lambda e: len(e.absolute_path)))

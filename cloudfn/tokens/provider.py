@@ -1,0 +1,133 @@
+"""TokenProvider: one access token per AppID, fetched single-flight, cached until near expiry."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Literal
+
+import aiohttp
+from yarl import URL
+
+from ..redact import Secret
+from .store import CachedToken, MemoryTokenStore, TokenStore
+
+log = logging.getLogger("cloudfn.tokens")
+
+TokenEndpoint = Literal["stable", "classic"]
+
+# Server answers that mean "this token is no good any more": refresh once, retry once.
+REJECTED_TOKEN_CODES = frozenset({40001, 40014, 42001})
+
+# Refresh this long before expiry (never more than half the lifetime), so a
+# token is not sent in its last seconds and rejected in flight.
+REFRESH_MARGIN_S = 60.0
+
+
+class TokenFetchError(Exception):
+    """The token endpoint refused (wrong AppSecret, unknown AppID, quota...)."""
+
+    def __init__(self, errcode: int, errmsg: str, *, appid: str) -> None:
+        super().__init__(f"errcode {errcode}: {errmsg}")
+        self.errcode = errcode
+        self.errmsg = errmsg
+        self.appid = appid
+
+
+class TokenProvider:
+    """Gets a valid access token for one AppID from ``/cgi-bin/stable_token`` (or ``/cgi-bin/token``).
+
+    Any number of concurrent callers on a cold cache cause exactly one fetch:
+    an in-process lock collapses coroutines, then the store's lock collapses
+    processes or hosts sharing the store, and each waiter re-reads the store
+    before fetching.
+    """
+
+    def __init__(
+        self,
+        *,
+        appid: str,
+        secret: Secret,
+        base_url: str,
+        session: Callable[[], aiohttp.ClientSession],
+        endpoint: TokenEndpoint = "stable",
+        store: TokenStore | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.appid = appid
+        self._secret = secret
+        self._base_url = URL(base_url)
+        self._session = session
+        self.endpoint = endpoint
+        self.store: TokenStore = store if store is not None else MemoryTokenStore()
+        self._clock = clock
+        self._local_lock = asyncio.Lock()
+        # The key names the server and endpoint (tokens of the emulator and of
+        # WeChat, or of stable_token and token, are not interchangeable), never the secret.
+        host = self._base_url.host or ""
+        port = self._base_url.explicit_port
+        where = f"{host}:{port}" if port else host
+        self.key = f"cloudfn:token:{appid}:{endpoint}@{where}"
+
+    def __repr__(self) -> str:
+        return f"TokenProvider(appid={self.appid!r}, endpoint={self.endpoint!r}, store={self.store!r})"
+
+    def _fresh(self, token: CachedToken | None) -> bool:
+        return token is not None and token.expires_at > self._clock()
+
+    async def get(self) -> str:
+        """A token that is valid now; fetches only when the shared cache has none."""
+        token = await self.store.load(self.key)
+        if self._fresh(token):
+            assert token is not None
+            return token.value
+        async with self._local_lock:
+            token = await self.store.load(self.key)
+            if self._fresh(token):
+                assert token is not None
+                return token.value
+            async with self.store.lock(self.key):
+                token = await self.store.load(self.key)
+                if self._fresh(token):
+                    assert token is not None
+                    return token.value
+                token = await self._fetch()
+                await self.store.save(self.key, token)
+                return token.value
+
+    async def invalidate(self, value: str) -> None:
+        """Forget ``value`` after the server rejected it (no-op if already replaced)."""
+        await self.store.discard(self.key, value)
+
+    async def _fetch(self) -> CachedToken:
+        session = self._session()
+        secret = self._secret.reveal()
+        if self.endpoint == "stable":
+            url = self._base_url.with_path("/cgi-bin/stable_token")
+            payload = {"grant_type": "client_credential", "appid": self.appid, "secret": secret}
+            response_cm = session.post(url, json=payload)
+        else:
+            url = self._base_url.with_path("/cgi-bin/token").with_query(
+                grant_type="client_credential", appid=self.appid, secret=secret
+            )
+            response_cm = session.get(url)
+        async with response_cm as response:
+            raw = await response.read()
+        try:
+            answer = json.loads(raw)
+        except ValueError:
+            raise TokenFetchError(
+                -1, f"token endpoint answered HTTP {response.status} without JSON", appid=self.appid
+            ) from None
+        if not isinstance(answer, dict) or "access_token" not in answer:
+            errcode = int(answer.get("errcode", -1)) if isinstance(answer, dict) else -1
+            errmsg = str(answer.get("errmsg", "")) if isinstance(answer, dict) else ""
+            log.warning("access token fetch for %s refused: errcode %s", self.appid, errcode)
+            raise TokenFetchError(errcode or -1, errmsg, appid=self.appid)
+        lifetime = float(answer.get("expires_in", 7200))
+        margin = min(REFRESH_MARGIN_S, lifetime / 2)
+        log.debug("fetched access token for %s (%s), expires in %ss", self.appid, self.endpoint, lifetime)
+        return CachedToken(str(answer["access_token"]), self._clock() + lifetime - margin)

@@ -1,0 +1,57 @@
+"""The transport interface: the only place a cloud call does I/O.
+
+Like httpx's transports, a transport only moves a request; the call pipeline
+keeps the policy (permissions, casing, validation, decoding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    """One WeChat API call on the wire: snake_case body, no credentials."""
+
+    api: str
+    method: str
+    path: str
+    body: Mapping[str, Any] | None = None
+    appid: str | None = None  # set when calling on behalf of another account
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """The server's answer, undecoded."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_json(self) -> bool:
+        return "application/json" in self.content_type or "text/plain" in self.content_type
+
+
+class TransportError(Exception):
+    """A failure below the API: network, timeout, credentials. Carries an SDK code.
+
+    Messages must already be free of credentials when raised.
+    """
+
+    def __init__(self, code: int, message: str, *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.detail = detail
+
+
+class Transport(Protocol):
+    """Sends one request; raises :class:`TransportError` for anything but an answer."""
+
+    async def send(self, request: ApiRequest) -> ApiResponse: ...
+
+    async def close(self) -> None: ...
