@@ -120,7 +120,7 @@ async def classic_token(request: web.Request) -> Answer:
     state = request.app[STATE]
     state.token_requests += 1
     q = request.query
-    request[APPID] = q.get("appid")
+    request[APPID] = q.get("appid", "")
     try:
         if q.get("grant_type") != "client_credential":
             raise ApiError(40002, "invalid grant_type")
@@ -137,7 +137,7 @@ async def stable_token(request: web.Request) -> Answer:
     if request.method != "POST":
         return error_answer(43002, "require POST method"), 200
     body = await read_json_object(request)
-    request[APPID] = body.get("appid")
+    request[APPID] = str(body.get("appid", ""))
     try:
         if body.get("grant_type") != "client_credential":
             raise ApiError(40002, "invalid grant_type")
