@@ -20,10 +20,11 @@ _LAZY = {
     "init": "cloudfn.cloud",
     "Cloud": "cloudfn.cloud",
     "FunctionConfig": "cloudfn.config",
+    "openapi": "cloudfn.cloud",
 }
 
 if TYPE_CHECKING:
-    from .cloud import Cloud, init
+    from .cloud import Cloud, init, openapi
     from .config import FunctionConfig
 
 
@@ -43,4 +44,5 @@ __all__ = [
     "FunctionConfig",
     "__version__",
     "init",
+    "openapi",
 ]

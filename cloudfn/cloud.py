@@ -11,11 +11,11 @@ from typing import Any
 
 # The Node SDK's marker for "the env this function runs in".
 from . import DYNAMIC_CURRENT_ENV
+from .api.call import DEFAULT_TIMEOUT_S, OpenApiCaller
+from .api.proxy import OpenApiProxy
+from .api.registry import Registry, default_registry
 from .config import FunctionConfig
 from .errors import CloudSDKError
-from .openapi.call import DEFAULT_TIMEOUT_S, OpenApiCaller
-from .openapi.proxy import OpenApiProxy
-from .openapi.registry import Registry, default_registry
 from .redact import Secret
 from .tokens import TokenStore
 from .tokens.provider import TokenEndpoint
@@ -179,6 +179,32 @@ class Cloud:
         return f"Cloud(base_url={s.base_url!r}, appid={s.appid!r}, env={s.env!r}, validate={s.validate})"
 
 
+NOT_INITIALISED = (
+    "Cloud API isn't enabled, please call init first\n"
+    "请先调用 init 完成初始化后再调用其他云 API。init 方法可传入一个对象用于设置默认配置，详见文档。"
+)
+
+_current: Cloud | None = None
+
+
+class _CurrentCloudCaller:
+    """Routes module-level ``cloudfn.openapi`` calls to the Cloud the last ``init()`` made."""
+
+    def call(self, api: str, data: Mapping[str, Any] | None, *, appid: str | None, convert_case: bool) -> Any:
+        if _current is None:
+            # Raised at call time, synchronously, as the Node SDK throws it.
+            raise CloudSDKError(
+                -1,
+                NOT_INITIALISED,
+                detail="init: no Cloud yet. Fix: call cloudfn.init() before cloudfn.openapi...",
+            )
+        return _current.call(api, data, appid=appid, convert_case=convert_case)
+
+
+# ``cloudfn.init(); cloudfn.openapi.logistics.updatePrinter(...)``, the Node shape.
+openapi = OpenApiProxy(_CurrentCloudCaller())  # type: ignore[arg-type]
+
+
 def init(
     options: Mapping[str, Any] | None = None,
     /,
@@ -221,7 +247,9 @@ def init(
         credentials=credentials,
         environ=os.environ,
     )
-    return Cloud(settings, transport=transport, token_store=token_store)
+    global _current
+    _current = Cloud(settings, transport=transport, token_store=token_store)
+    return _current
 
 
 __all__ = ["DYNAMIC_CURRENT_ENV", "Cloud", "CloudSDKError", "Settings", "init"]

@@ -11,9 +11,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from .api.registry import load_json_resource
+from .api.validation import field_path
 from .errors import ConfigError
-from .openapi.registry import load_json_resource
-from .openapi.validation import field_path
 
 
 @cache

@@ -14,8 +14,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_wheel_ships_schemas_and_type_marker(tmp_path: Path) -> None:
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(ROOT)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(tmp_path / "dist"),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert built.returncode == 0, built.stderr
     [wheel] = (tmp_path / "dist").glob("cloudfn-*.whl")
@@ -29,11 +41,15 @@ def test_wheel_ships_schemas_and_type_marker(tmp_path: Path) -> None:
     zipfile.ZipFile(wheel).extractall(site)
     probe = (
         "import json, cloudfn\n"
-        "from cloudfn.openapi.registry import default_registry\n"
+        "from cloudfn.api.registry import default_registry\n"
         "print(json.dumps([cloudfn.__file__, default_registry().names()]))\n"
     )
     ran = subprocess.run(
-        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "PYTHONPATH": str(site)},
     )
     assert ran.returncode == 0, ran.stderr

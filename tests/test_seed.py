@@ -144,3 +144,18 @@ async def test_appid_option_calls_on_behalf_of_another_account() -> None:
         "wxbbbbbbbbbbbbbbbb": {SEED_OPENID: {"tagids": ["123", "456"]}},
     }
     assert info.value.errCode == -601004 and "credentials=" in str(info.value)
+
+
+async def test_module_level_openapi_follows_init_as_in_node(emulator: RunningEmulator) -> None:
+    import cloudfn.cloud
+
+    cloudfn.cloud._current = None  # a fresh process: nothing initialised yet
+    with pytest.raises(cloudfn.CloudSDKError) as info:
+        cloudfn.openapi.logistics.updatePrinter(SEED_PARAMS)  # raises at once, before any await
+    assert info.value.errMsg.startswith("Cloud API isn't enabled, please call init first")
+
+    cloudfn.init(base_url=emulator.base_url, appid=emulator.appid, secret=emulator.secret)
+    try:
+        assert (await cloudfn.openapi.logistics.updatePrinter(SEED_PARAMS))["errCode"] == 0
+    finally:
+        await cloudfn.cloud._current.close()  # type: ignore[union-attr]

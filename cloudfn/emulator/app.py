@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..openapi.registry import ApiSpec, Registry, default_registry
+from ..api.registry import ApiSpec, Registry, default_registry
 from ..redact import redact
 from . import control
 from .dispatch import HANDLERS, answer, error_answer
