@@ -11,21 +11,24 @@ from typing import Any
 
 import aiohttp
 import pytest
+from parity_helpers import SEED_OPENID, SEED_VECTOR, node_function
 
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import AppSeed
 from cloudfn.proto import CommApiData, CommOpenApiResp
 
-from parity_helpers import SEED_OPENID, SEED_VECTOR, node_function
-
 OTHER_APPID = "wx00000000000000b2"
 
 
-def form(request_data: bytes, *, action: str = "wx.openApi", api: str = "logistics.updatePrinter") -> aiohttp.FormData:
+def form(
+    request_data: bytes, *, action: str = "wx.openApi", api: str = "logistics.updatePrinter"
+) -> aiohttp.FormData:
     data = aiohttp.FormData()
     data.add_field("action", action)
     data.add_field("apiName", api)
-    data.add_field("requestData", request_data, filename="requestData", content_type="application/octet-stream")
+    data.add_field(
+        "requestData", request_data, filename="requestData", content_type="application/octet-stream"
+    )
     data.add_field("envName", "")
     return data
 
@@ -40,7 +43,11 @@ def comm(body: dict[str, Any], *, appid: str = "") -> bytes:
 async def post_admin(
     emulator: RunningEmulator, data: aiohttp.FormData, *, secret_id: str | None = None
 ) -> tuple[str, bytes]:
-    headers = {"Authorization": f"TC3-HMAC-SHA256 Credential={secret_id}/2026-01-01/tcb/tc3_request"} if secret_id else {}
+    headers = (
+        {"Authorization": f"TC3-HMAC-SHA256 Credential={secret_id}/2026-01-01/tcb/tc3_request"}
+        if secret_id
+        else {}
+    )
     async with (
         aiohttp.ClientSession() as session,
         session.post(f"{emulator.base_url}/admin?env=e1&seqId=s1", data=data, headers=headers) as response,
@@ -49,7 +56,9 @@ async def post_admin(
         return response.headers["Content-Type"], await response.read()
 
 
-async def register(emulator: RunningEmulator, permissions: list[str], appid: str | None = None) -> dict[str, Any]:
+async def register(
+    emulator: RunningEmulator, permissions: list[str], appid: str | None = None
+) -> dict[str, Any]:
     async with (
         aiohttp.ClientSession() as session,
         session.post(
@@ -110,13 +119,21 @@ async def test_state_is_shared_between_channels() -> None:
         await post_admin(emulator, form(SEED_VECTOR))
         _, raw = await post_admin(emulator, form(comm({}), api="logistics.getPrinter"))
         answer = json.loads(CommOpenApiResp.FromString(raw).respData)
-        assert answer == {"errcode": 0, "errmsg": "ok", "count": 1, "openid": [SEED_OPENID], "tagid_list": ["123", "456"]}
+        assert answer == {
+            "errcode": 0,
+            "errmsg": "ok",
+            "count": 1,
+            "openid": [SEED_OPENID],
+            "tagid_list": ["123", "456"],
+        }
 
 
 async def test_api_outside_permissions_is_refused_with_604101_only() -> None:
     async with run_emulator() as emulator:
         grant = await register(emulator, ["logistics.updatePrinter"])
-        _, raw = await post_admin(emulator, form(comm({}), api="logistics.getPrinter"), secret_id=grant["secret_id"])
+        _, raw = await post_admin(
+            emulator, form(comm({}), api="logistics.getPrinter"), secret_id=grant["secret_id"]
+        )
         assert raw == CommOpenApiResp(errorCode=-604101).SerializeToString()
         _, raw = await post_admin(emulator, form(SEED_VECTOR), secret_id=grant["secret_id"])
         assert CommOpenApiResp.FromString(raw).errorCode == 0
@@ -135,11 +152,15 @@ async def test_registrations_survive_reset() -> None:
 async def test_appid_in_comm_api_data_acts_for_that_app() -> None:
     apps = [AppSeed("wx00000000000000a1", "s1", (SEED_OPENID,)), AppSeed(OTHER_APPID, "s2", (SEED_OPENID,))]
     async with run_emulator(apps) as emulator:
-        _, raw = await post_admin(emulator, form(comm({"openid": SEED_OPENID, "update_type": "bind"}, appid=OTHER_APPID)))
+        _, raw = await post_admin(
+            emulator, form(comm({"openid": SEED_OPENID, "update_type": "bind"}, appid=OTHER_APPID))
+        )
         assert json.loads(CommOpenApiResp.FromString(raw).respData)["errcode"] == 0
         assert SEED_OPENID in emulator.state.apps[OTHER_APPID].printers
         assert emulator.state.apps["wx00000000000000a1"].printers == {}
-        _, raw = await post_admin(emulator, form(comm({"openid": SEED_OPENID, "update_type": "bind"}, appid="wxunknown")))
+        _, raw = await post_admin(
+            emulator, form(comm({"openid": SEED_OPENID, "update_type": "bind"}, appid="wxunknown"))
+        )
         assert json.loads(CommOpenApiResp.FromString(raw).respData)["errcode"] == 40013
 
 
@@ -169,7 +190,11 @@ async def test_garbage_request_data_is_a_platform_error() -> None:
 
 async def test_registration_checks_its_input() -> None:
     async with run_emulator() as emulator, aiohttp.ClientSession() as session:
-        for bad in ({"name": "fn", "permissions": "logistics.updatePrinter"}, {"permissions": []}, {"name": "fn", "permissions": [], "appid": "wxnope"}):
+        for bad in (
+            {"name": "fn", "permissions": "logistics.updatePrinter"},
+            {"permissions": []},
+            {"name": "fn", "permissions": [], "appid": "wxnope"},
+        ):
             async with session.post(f"{emulator.base_url}/__emulator__/functions", json=bad) as response:
                 assert response.status == 400
                 text = await response.text()
@@ -195,7 +220,9 @@ if (require.main === module) {
 """
 
 
-async def run_node_sdk(directory: Path, emulator: RunningEmulator, event: dict[str, Any], secret_id: str) -> Any:
+async def run_node_sdk(
+    directory: Path, emulator: RunningEmulator, event: dict[str, Any], secret_id: str
+) -> Any:
     node = shutil.which("node")
     assert node is not None
     env = {
@@ -223,16 +250,23 @@ async def test_node_sdk_end_to_end(tmp_path: Path) -> None:
         seed = {"openid": SEED_OPENID, "updateType": "bind", "tagidList": "123,456"}
         ok = await run_node_sdk(directory, emulator, {"method": "updatePrinter", "data": seed}, sid)
         assert ok == {"errMsg": "openapi.logistics.updatePrinter:ok", "errCode": 0}
-        bad = await run_node_sdk(directory, emulator, {"method": "updatePrinter", "data": {**seed, "updateType": "x"}}, sid)
+        bad = await run_node_sdk(
+            directory, emulator, {"method": "updatePrinter", "data": {**seed, "updateType": "x"}}, sid
+        )
         assert bad["errCode"] == 9300517
         assert bad["errMsg"].startswith("openapi.logistics.updatePrinter:fail update_type 不正确 rid: ")
         got = await run_node_sdk(directory, emulator, {"method": "getPrinter", "data": {}}, sid)
         assert got == {
-            "count": 1, "openid": [SEED_OPENID], "tagidList": ["123", "456"],
-            "errMsg": "openapi.logistics.getPrinter:ok", "errCode": 0,
+            "count": 1,
+            "openid": [SEED_OPENID],
+            "tagidList": ["123", "456"],
+            "errMsg": "openapi.logistics.getPrinter:ok",
+            "errCode": 0,
         }
         refused = await run_node_sdk(directory, emulator, {"method": "getAllAccount", "data": {}}, sid)
         assert refused == {"errCode": -604101, "errMsg": "system error: error code: -604101"}
-        other = await run_node_sdk(directory, emulator, {"method": "updatePrinter", "data": seed, "appid": OTHER_APPID}, sid)
+        other = await run_node_sdk(
+            directory, emulator, {"method": "updatePrinter", "data": seed, "appid": OTHER_APPID}, sid
+        )
         assert other["errCode"] == 0
         assert SEED_OPENID in emulator.state.apps[OTHER_APPID].printers

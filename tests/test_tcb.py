@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-
 import aiohttp
 import pytest
 from aiohttp import web
+from parity_helpers import SEED_OPENID, SEED_VECTOR
 
 import cloudfn
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import AppSeed
 from cloudfn.transport.base import ApiRequest
 from cloudfn.transport.tcb import TcbTransport, admin_url_from_environ, encode_request
-from parity_helpers import SEED_OPENID, SEED_VECTOR
 
 SEED_CALL = {"openid": SEED_OPENID, "updateType": "bind", "tagidList": "123,456"}
 
@@ -32,7 +31,9 @@ def tcb_env(emulator: RunningEmulator, secret_id: str = "AKIDunregistered") -> d
 async def register(emulator: RunningEmulator, permissions: list[str]) -> str:
     async with (
         aiohttp.ClientSession() as session,
-        session.post(f"{emulator.base_url}/__emulator__/functions", json={"name": "py", "permissions": permissions}) as r,
+        session.post(
+            f"{emulator.base_url}/__emulator__/functions", json={"name": "py", "permissions": permissions}
+        ) as r,
     ):
         return str((await r.json())["secret_id"])
 
@@ -46,13 +47,18 @@ def test_encodes_the_reference_vector_byte_for_byte() -> None:
 def test_appid_is_carried_in_comm_api_data() -> None:
     from cloudfn.proto import CommApiData
 
-    data = CommApiData.FromString(encode_request(ApiRequest("a.b", "POST", "/x", {}, appid="wx00000000000000b2")))
+    data = CommApiData.FromString(
+        encode_request(ApiRequest("a.b", "POST", "/x", {}, appid="wx00000000000000b2"))
+    )
     assert data.appid == "wx00000000000000b2"
 
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[RunningEmulator]:
-    apps = [AppSeed("wx00000000000000a1", "s1", (SEED_OPENID,)), AppSeed("wx00000000000000b2", "s2", (SEED_OPENID,))]
+    apps = [
+        AppSeed("wx00000000000000a1", "s1", (SEED_OPENID,)),
+        AppSeed("wx00000000000000b2", "s2", (SEED_OPENID,)),
+    ]
     async with run_emulator(apps) as running:
         yield running
 
@@ -63,14 +69,19 @@ async def test_seed_call_through_tcb(emulator: RunningEmulator, monkeypatch: pyt
     async with cloudfn.init(transport="tcb") as cloud:
         result = await cloud.openapi.logistics.updatePrinter(SEED_CALL)
         got = await cloud.openapi.logistics.getPrinter({})
-    assert json.dumps(result, separators=(",", ":")) == '{"errMsg":"openapi.logistics.updatePrinter:ok","errCode":0}'
+    assert (
+        json.dumps(result, separators=(",", ":"))
+        == '{"errMsg":"openapi.logistics.updatePrinter:ok","errCode":0}'
+    )
     assert got["tagidList"] == ["123", "456"]
     assert [r["path"] for r in emulator.state.requests] == ["/admin", "/admin"]
     assert emulator.state.requests[0]["query"]["env"] == "e1"
     assert emulator.state.token_requests == 0  # the channel needs no access_token
 
 
-async def test_environment_variable_selects_tcb(emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_environment_variable_selects_tcb(
+    emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for key, value in tcb_env(emulator).items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("CLOUDFN_TRANSPORT", "tcb")
@@ -80,7 +91,9 @@ async def test_environment_variable_selects_tcb(emulator: RunningEmulator, monke
     assert emulator.state.requests[0]["path"] == "/admin"
 
 
-async def test_wechat_error_and_platform_refusal(emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_wechat_error_and_platform_refusal(
+    emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret_id = await register(emulator, ["logistics.updatePrinter"])
     for key, value in tcb_env(emulator, secret_id).items():
         monkeypatch.setenv(key, value)
@@ -123,7 +136,10 @@ async def test_platform_json_error_becomes_its_sdk_code() -> None:
                 await cloud.openapi.logistics.updatePrinter(SEED_CALL)
     finally:
         await runner.cleanup()
-    assert error.value.to_json() == {"errCode": -501007, "errMsg": "openapi.logistics.updatePrinter:fail bad env"}
+    assert error.value.to_json() == {
+        "errCode": -501007,
+        "errMsg": "openapi.logistics.updatePrinter:fail bad env",
+    }
 
 
 async def test_unreachable_server_is_a_network_error() -> None:
@@ -139,7 +155,10 @@ def test_missing_url_names_the_variable() -> None:
     with pytest.raises(ValueError, match="TCB_CONTEXT_CNFG"):
         admin_url_from_environ({})
     assert admin_url_from_environ({}, "http://h:1/") == "http://h:1/admin"
-    assert admin_url_from_environ({"TCB_CONTEXT_CNFG": '{"URL": "http://a/admin"}'}, "http://h") == "http://a/admin"
+    assert (
+        admin_url_from_environ({"TCB_CONTEXT_CNFG": '{"URL": "http://a/admin"}'}, "http://h")
+        == "http://a/admin"
+    )
 
 
 def test_unknown_transport_name_is_refused() -> None:
@@ -153,5 +172,3 @@ def test_secret_key_never_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     assert "very-secret-key" not in repr(transport)
     assert "very-secret-key" not in repr(vars(transport))
-
-

@@ -116,7 +116,8 @@ async def read_form(request: web.Request) -> dict[str, bytes]:
     if not request.content_type.startswith("multipart/"):
         raise PlatformError(
             "INVALID_PARAM",
-            f"/admin expects multipart/form-data (fields action, apiName, requestData), got {request.content_type or 'no content type'}",
+            "/admin expects multipart/form-data (fields action, apiName, requestData), "
+            f"got {request.content_type or 'no content type'}",
         )
     fields: dict[str, bytes] = {}
     reader = await request.multipart()
@@ -217,7 +218,8 @@ def add_routes(
             options = None
         if not isinstance(options, dict):
             raise web.HTTPBadRequest(
-                text='body: a JSON object like {"name": "update_printer", "permissions": ["logistics.updatePrinter"]}'
+                text='body: a JSON object like {"name": "update_printer", '
+                '"permissions": ["logistics.updatePrinter"]}'
             )
         name, permissions, appid = options.get("name"), options.get("permissions"), options.get("appid")
         if not isinstance(name, str) or not name:

@@ -84,7 +84,7 @@ async def invoke(
     event: Any,
     *,
     wx_context: Mapping[str, Any] | None = None,
-    timeout: float | None = None,
+    timeout: float | None = None,  # noqa: ASYNC109 (the runtime's contract)
 ) -> InvocationResult:
     request_id = secrets.token_hex(8)
     context = {"request_id": request_id, "function_name": function.name}

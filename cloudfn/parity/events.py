@@ -42,10 +42,14 @@ def _fail(where: str, problem: str) -> ParityError:
 
 def _setup(where: str, value: Any) -> tuple[SetupCall, ...]:
     if not isinstance(value, list):
-        raise _fail(where, "setup must be a list of {\"api\": ..., \"body\": {...}}")
+        raise _fail(where, 'setup must be a list of {"api": ..., "body": {...}}')
     calls = []
     for i, item in enumerate(value):
-        if not (isinstance(item, dict) and isinstance(item.get("api"), str) and isinstance(item.get("body", {}), dict)):
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("api"), str)
+            and isinstance(item.get("body", {}), dict)
+        ):
             raise _fail(where, f'setup[{i}] must be {{"api": "<namespace>.<method>", "body": {{...}}}}')
         calls.append(SetupCall(item["api"], dict(item.get("body", {}))))
     return tuple(calls)
@@ -74,13 +78,17 @@ def load_events(path: str | Path) -> list[EventCase]:
             raise _fail(where, 'has no "event" (the object main(event, context) receives)')
         unknown = sorted(set(document) - _KNOWN_KEYS)
         if unknown:
-            raise _fail(where, f"unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_KNOWN_KEYS))})")
+            raise _fail(
+                where, f"unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_KNOWN_KEYS))})"
+            )
         wx_context = document.get("wxContext", {})
         if not isinstance(wx_context, dict):
             raise _fail(where, 'wxContext must be an object like {"OPENID": "o...", "APPID": "wx..."}')
         name = document.get("name", f"line {number}")
         cases.append(
-            EventCase(number, str(name), document["event"], wx_context, _setup(where, document.get("setup", [])))
+            EventCase(
+                number, str(name), document["event"], wx_context, _setup(where, document.get("setup", []))
+            )
         )
     if not cases:
         raise ParityError(f"{path}: no events. Fix: add one JSON object per line")

@@ -39,8 +39,7 @@ def find_node() -> str:
     node = shutil.which("node")
     if node is None:
         raise ParityError(
-            "node: not found on PATH. Fix: install Node.js (>= 16) and make `node` callable, "
-            "then run again"
+            "node: not found on PATH. Fix: install Node.js (>= 16) and make `node` callable, then run again"
         )
     return node
 
@@ -130,7 +129,7 @@ class NodeFunction:
         *,
         wx_context: Mapping[str, Any] | None,
         context: Mapping[str, Any],
-        timeout: float,
+        limit: float,
     ) -> NodeOutcome:
         if self._process is None or self._process.returncode is not None:
             await self.close()
@@ -141,11 +140,11 @@ class NodeFunction:
         self._process.stdin.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
         try:
             await self._process.stdin.drain()
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(limit):
                 answer = await self._answers.get()
         except TimeoutError:
             await self.close()  # a hung function: kill it; the next event starts a fresh node
-            return NodeOutcome("timeout", message=f"no answer within {timeout:g}s (node was restarted)")
+            return NodeOutcome("timeout", message=f"no answer within {limit:g}s (node was restarted)")
         except ConnectionError:
             answer = None
         if answer is None:

@@ -39,7 +39,7 @@ from ..openapi.registry import default_registry
 # (load_function / invoke) once cloudfn.runtime is merged.
 from ._runtime_standin import CloudFunction, invoke, load_function
 from .events import EventCase, load_events
-from .node import NodeFunction, NodeOutcome, ParityError
+from .node import NodeFunction, NodeOutcome, ParityError, check_node_dir, find_node
 
 DEFAULT_TIMEOUT_S = 10.0
 PARITY_ENV = "cloudfn-parity"
@@ -138,7 +138,9 @@ def apply_setup(state: EmulatorState, case: EventCase) -> None:
     for i, call in enumerate(case.setup):
         spec = registry.get(call.api)
         if spec is None:
-            raise ParityError(f"line {case.line}: setup[{i}].api: unknown API {call.api}. Fix: correct the name")
+            raise ParityError(
+                f"line {case.line}: setup[{i}].api: unknown API {call.api}. Fix: correct the name"
+            )
         reply = answer(spec, app, call.body)
         if reply.get("errcode", 0) != 0:
             raise ParityError(
@@ -221,36 +223,55 @@ async def _close_clouds(function: CloudFunction) -> None:
             await value.close()
 
 
+@dataclass(frozen=True)
+class ParityPlan:
+    """Everything checked before anything starts: bad input fails fast, with its fix."""
+
+    node_dir: Path
+    py_dir: Path
+    node_config: FunctionConfig
+    py_config: FunctionConfig
+    cases: list[EventCase]
+    transport: str
+
+
+def plan(node_dir: str | Path, py_dir: str | Path, events_path: str | Path, transport: str) -> ParityPlan:
+    if transport not in TRANSPORTS:
+        raise ParityError(f"--transport: must be one of {', '.join(TRANSPORTS)}, got {transport!r}")
+    node_path, py_path = Path(node_dir).resolve(), Path(py_dir).resolve()
+    cases = load_events(events_path)
+    find_node()
+    check_node_dir(node_path)
+    if not (py_path / "index.py").is_file():
+        raise ParityError(f"{py_path}/index.py: no such file. Fix: pass the Python port's directory")
+    return ParityPlan(node_path, py_path, _load_config(node_path), _load_config(py_path), cases, transport)
+
+
 async def run_parity(
     node_dir: str | Path,
     py_dir: str | Path,
     events_path: str | Path,
     *,
-    timeout: float = DEFAULT_TIMEOUT_S,
+    event_timeout: float = DEFAULT_TIMEOUT_S,
     transport: str = "https",
 ) -> ParityReport:
-    node_path, py_path = Path(node_dir).resolve(), Path(py_dir).resolve()
-    if transport not in TRANSPORTS:
-        raise ParityError(f"--transport: must be one of {', '.join(TRANSPORTS)}, got {transport!r}")
-    cases = load_events(events_path)
-    node_config, py_config = _load_config(node_path), _load_config(py_path)
-    if not (py_path / "index.py").is_file():
-        raise ParityError(f"{py_path}/index.py: no such file. Fix: pass the Python port's directory")
+    """Run every event through both functions on one emulator; raises ParityError on bad input."""
+    p = plan(node_dir, py_dir, events_path, transport)
     verdicts: list[Verdict] = []
     async with run_emulator() as emulator:
-        node_grant = await register(emulator, node_path.name, node_config)
-        py_grant = await register(emulator, py_path.name, py_config) if transport == "tcb" else None
-        node = NodeFunction(node_path, node_environment(emulator, node_grant))
+        node_grant = await register(emulator, p.node_dir.name, p.node_config)
+        py_grant = await register(emulator, p.py_dir.name, p.py_config) if transport == "tcb" else None
+        node = NodeFunction(p.node_dir, node_environment(emulator, node_grant))
         await node.start()
         try:
-            with _environ(python_environment(emulator, py_path / "config.json", transport, py_grant)):
+            with _environ(python_environment(emulator, p.py_dir / "config.json", transport, py_grant)):
                 try:
-                    function = load_function(py_path)
+                    function = load_function(p.py_dir)
                 except Exception as exc:
-                    raise ParityError(f"{py_path}: loading the Python port failed: {exc}") from None
+                    raise ParityError(f"{p.py_dir}: loading the Python port failed: {exc}") from None
                 try:
-                    for case in cases:
-                        verdicts.append(await _run_case(emulator, node, function, case, timeout))
+                    for case in p.cases:
+                        verdicts.append(await _run_case(emulator, node, function, case, event_timeout))
                 finally:
                     await _close_clouds(function)
         finally:
@@ -259,19 +280,25 @@ async def run_parity(
 
 
 async def _run_case(
-    emulator: RunningEmulator, node: NodeFunction, function: CloudFunction, case: EventCase, timeout: float
+    emulator: RunningEmulator, node: NodeFunction, function: CloudFunction, case: EventCase, limit: float
 ) -> Verdict:
     state = emulator.state
-    context = {"request_id": secrets.token_hex(8), "function_name": node.directory.name, "namespace": PARITY_ENV}
+    context = {
+        "request_id": secrets.token_hex(8),
+        "function_name": node.directory.name,
+        "namespace": PARITY_ENV,
+    }
     state.reset()
     apply_setup(state, case)
-    outcome = await node.call(case.event, wx_context=case.wx_context, context=context, timeout=timeout)
+    outcome = await node.call(case.event, wx_context=case.wx_context, context=context, limit=limit)
     node_fx = side_effects(state)
     state.reset()
     apply_setup(state, case)
-    invocation = await invoke(function, case.event, wx_context=case.wx_context, timeout=timeout)
+    invocation = await invoke(function, case.event, wx_context=case.wx_context, timeout=limit)
     python_fx = side_effects(state)
-    return compare(case, _node_text(outcome), _python_text(invocation.result, invocation.error), node_fx, python_fx)
+    return compare(
+        case, _node_text(outcome), _python_text(invocation.result, invocation.error), node_fx, python_fx
+    )
 
 
 def format_table(report: ParityReport) -> str:

@@ -52,7 +52,8 @@ def encode_request(request: ApiRequest) -> bytes:
         message.openapiData.pairs.add(key=key, value=encoded)
     if request.appid:
         message.appid = request.appid
-    return message.SerializeToString()
+    wire: bytes = message.SerializeToString()
+    return wire
 
 
 def admin_url_from_environ(environ: Mapping[str, str], base_url: str | None = None) -> str:
@@ -93,7 +94,9 @@ class TcbTransport:
         self._owns_session = session is None
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str], *, base_url: str | None = None, env: str | None = None) -> TcbTransport:
+    def from_environ(
+        cls, environ: Mapping[str, str], *, base_url: str | None = None, env: str | None = None
+    ) -> TcbTransport:
         return cls(
             url=admin_url_from_environ(environ, base_url),
             secret_id=environ.get("TENCENTCLOUD_SECRETID", ""),
@@ -114,9 +117,18 @@ class TcbTransport:
         form.add_field("action", "wx.openApi")
         form.add_field("apiName", request.api)
         form.add_field(
-            "requestData", encode_request(request), filename="requestData", content_type="application/octet-stream"
+            "requestData",
+            encode_request(request),
+            filename="requestData",
+            content_type="application/octet-stream",
         )
-        for name in ("envName", "wxCloudApiToken", "wxCloudbaseAccesstoken", "tcb_sessionToken", "crossAuthorizationToken"):
+        for name in (
+            "envName",
+            "wxCloudApiToken",
+            "wxCloudbaseAccesstoken",
+            "tcb_sessionToken",
+            "crossAuthorizationToken",
+        ):
             form.add_field(name, self.env if name == "envName" else "")
         return form
 
@@ -133,7 +145,10 @@ class TcbTransport:
             raise TransportError(
                 NETWORK_ERROR,
                 f"network error: {redact(f'{type(exc).__name__}: {exc}')}",
-                detail=f"TCB_CONTEXT_CNFG: could not reach {self.url}. Fix: check the URL and that the server runs",
+                detail=(
+                    f"TCB_CONTEXT_CNFG: could not reach {self.url}. "
+                    "Fix: check the URL and that the server runs"
+                ),
             ) from None
         if content_type.startswith("application/json"):
             raise self._platform_error(body)
@@ -141,7 +156,9 @@ class TcbTransport:
             answer = CommOpenApiResp.FromString(body)
         except DecodeError:
             raise TransportError(
-                SYSTEM_ERROR, "unknown wx response received", detail="the /admin answer is not a CommOpenApiResp"
+                SYSTEM_ERROR,
+                "unknown wx response received",
+                detail="the /admin answer is not a CommOpenApiResp",
             ) from None
         if answer.errorCode:
             # A refusal by the platform (e.g. -604101, no permission): the Node SDK
