@@ -270,3 +270,11 @@ async def test_node_sdk_end_to_end(tmp_path: Path) -> None:
         )
         assert other["errCode"] == 0
         assert SEED_OPENID in emulator.state.apps[OTHER_APPID].printers
+
+
+async def test_oversized_form_is_refused_without_reading_it_all() -> None:
+    async with run_emulator() as emulator:
+        _, raw = await post_admin(emulator, form(b"\x00" * (1024 * 1024 + 1)))
+        assert json.loads(raw)["code"] == "INVALID_PARAM"
+        assert "larger than" in json.loads(raw)["message"]
+        assert emulator.state.requests == []

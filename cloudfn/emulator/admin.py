@@ -38,6 +38,7 @@ from .state import ApiError, EmulatorState, new_rid
 log = logging.getLogger("cloudfn.emulator.admin")
 
 ADMIN_PATH = "/admin"
+MAX_FORM_BYTES = 1024 * 1024  # as the HTTPS routes' client_max_size
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)")
 _JSON_CONTENT_TYPE = "application/json"
 
@@ -120,10 +121,20 @@ async def read_form(request: web.Request) -> dict[str, bytes]:
             f"got {request.content_type or 'no content type'}",
         )
     fields: dict[str, bytes] = {}
+    total = 0
     reader = await request.multipart()
     while (part := await reader.next()) is not None:
-        if isinstance(part, BodyPartReader) and part.name:
-            fields[part.name] = bytes(await part.read())
+        if not isinstance(part, BodyPartReader):
+            continue
+        chunks = []
+        # The body may be chunked (no Content-Length): count as we read.
+        while chunk := await part.read_chunk():
+            total += len(chunk)
+            if total > MAX_FORM_BYTES:
+                raise PlatformError("INVALID_PARAM", f"request body larger than {MAX_FORM_BYTES} bytes")
+            chunks.append(chunk)
+        if part.name:
+            fields[part.name] = b"".join(chunks)
     return fields
 
 
