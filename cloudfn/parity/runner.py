@@ -35,8 +35,9 @@ from ..emulator.state import EmulatorState
 from ..errors import CloudSDKError, ConfigError
 from ..openapi.registry import default_registry
 
-# The one import of the Python runtime: swap for `from ..runtime import invoke, loader`
-# (load_function / invoke) once cloudfn.runtime is merged.
+# The one import of the Python runtime. Once cloudfn.runtime is merged, replace it with
+# `from ..runtime.invoke import invoke` + `from ..runtime.loader import CloudFunction, load_function`
+# and delete _runtime_standin.py.
 from ._runtime_standin import CloudFunction, invoke, load_function
 from .events import EventCase, load_events
 from .node import NodeFunction, NodeOutcome, ParityError, check_node_dir, find_node
