@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "examples" / "update_printer"
@@ -37,3 +41,44 @@ def node_function(directory: Path, source: str) -> Path:
     )
     (directory / "node_modules").symlink_to(ensure_node_modules(), target_is_directory=True)
     return directory
+
+
+# A Node function calling any logistics API through the real SDK, runnable as a script:
+# `node index.js '{"method": ..., "data": {...}, "appid": ...}'` prints JSON.stringify(result).
+NODE_CALLER = """
+const cloud = require('wx-server-sdk')
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
+exports.main = async (event) => {
+  const api = event.appid ? cloud.openapi({ appid: event.appid }) : cloud.openapi
+  try {
+    return await api.logistics[event.method](event.data)
+  } catch (err) {
+    return err
+  }
+}
+if (require.main === module) {
+  exports.main(JSON.parse(process.argv[2])).then((r) => process.stdout.write(JSON.stringify(r)))
+}
+"""
+
+
+async def run_node_sdk(
+    directory: Path, admin_url: str, event: dict[str, Any], secret_id: str = "AKIDx"
+) -> Any:
+    """Run NODE_CALLER once with the SDK pointed at ``admin_url``; its result, parsed."""
+    node = shutil.which("node")
+    assert node is not None, "node is needed on PATH"
+    env = {
+        "PATH": os.path.dirname(node),
+        "TCB_CONTEXT_CNFG": json.dumps({"URL": admin_url}),
+        "TENCENTCLOUD_SECRETID": secret_id,
+        "TENCENTCLOUD_SECRETKEY": "k",
+        "TCB_ENV": "e1",
+        "TENCENTCLOUD_RUNENV": "SCF",
+    }
+    process = await asyncio.create_subprocess_exec(
+        node, str(directory / "index.js"), json.dumps(event), env=env, stdout=asyncio.subprocess.PIPE
+    )
+    stdout, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0
+    return json.loads(stdout)

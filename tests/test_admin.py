@@ -3,15 +3,13 @@ and by the unmodified Node SDK itself."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from parity_helpers import SEED_OPENID, SEED_VECTOR, node_function
+from parity_helpers import NODE_CALLER, SEED_OPENID, SEED_VECTOR, node_function, run_node_sdk
 
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import AppSeed
@@ -203,43 +201,6 @@ async def test_registration_checks_its_input() -> None:
 
 # -- the unmodified Node SDK against the channel -------------------------------------------
 
-NODE_CALLER = """
-const cloud = require('wx-server-sdk')
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
-exports.main = async (event) => {
-  const api = event.appid ? cloud.openapi({ appid: event.appid }) : cloud.openapi
-  try {
-    return await api.logistics[event.method](event.data)
-  } catch (err) {
-    return err
-  }
-}
-if (require.main === module) {
-  exports.main(JSON.parse(process.argv[2])).then((r) => process.stdout.write(JSON.stringify(r)))
-}
-"""
-
-
-async def run_node_sdk(
-    directory: Path, emulator: RunningEmulator, event: dict[str, Any], secret_id: str
-) -> Any:
-    node = shutil.which("node")
-    assert node is not None
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "TCB_CONTEXT_CNFG": json.dumps({"URL": f"{emulator.base_url}/admin"}),
-        "TENCENTCLOUD_SECRETID": secret_id,
-        "TENCENTCLOUD_SECRETKEY": "k",
-        "TCB_ENV": "e1",
-        "TENCENTCLOUD_RUNENV": "SCF",
-    }
-    process = await asyncio.create_subprocess_exec(
-        node, str(directory / "index.js"), json.dumps(event), env=env, stdout=asyncio.subprocess.PIPE
-    )
-    stdout, _ = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 0
-    return json.loads(stdout)
-
 
 async def test_node_sdk_end_to_end(tmp_path: Path) -> None:
     directory = node_function(tmp_path / "caller", NODE_CALLER)
@@ -247,15 +208,16 @@ async def test_node_sdk_end_to_end(tmp_path: Path) -> None:
     async with run_emulator(apps) as emulator:
         grant = await register(emulator, ["logistics.updatePrinter", "logistics.getPrinter"])
         sid = grant["secret_id"]
+        admin = f"{emulator.base_url}/admin"
         seed = {"openid": SEED_OPENID, "updateType": "bind", "tagidList": "123,456"}
-        ok = await run_node_sdk(directory, emulator, {"method": "updatePrinter", "data": seed}, sid)
+        ok = await run_node_sdk(directory, admin, {"method": "updatePrinter", "data": seed}, sid)
         assert ok == {"errMsg": "openapi.logistics.updatePrinter:ok", "errCode": 0}
         bad = await run_node_sdk(
-            directory, emulator, {"method": "updatePrinter", "data": {**seed, "updateType": "x"}}, sid
+            directory, admin, {"method": "updatePrinter", "data": {**seed, "updateType": "x"}}, sid
         )
         assert bad["errCode"] == 9300517
         assert bad["errMsg"].startswith("openapi.logistics.updatePrinter:fail update_type 不正确 rid: ")
-        got = await run_node_sdk(directory, emulator, {"method": "getPrinter", "data": {}}, sid)
+        got = await run_node_sdk(directory, admin, {"method": "getPrinter", "data": {}}, sid)
         assert got == {
             "count": 1,
             "openid": [SEED_OPENID],
@@ -263,10 +225,10 @@ async def test_node_sdk_end_to_end(tmp_path: Path) -> None:
             "errMsg": "openapi.logistics.getPrinter:ok",
             "errCode": 0,
         }
-        refused = await run_node_sdk(directory, emulator, {"method": "getAllAccount", "data": {}}, sid)
+        refused = await run_node_sdk(directory, admin, {"method": "getAllAccount", "data": {}}, sid)
         assert refused == {"errCode": -604101, "errMsg": "system error: error code: -604101"}
         other = await run_node_sdk(
-            directory, emulator, {"method": "updatePrinter", "data": seed, "appid": OTHER_APPID}, sid
+            directory, admin, {"method": "updatePrinter", "data": seed, "appid": OTHER_APPID}, sid
         )
         assert other["errCode"] == 0
         assert SEED_OPENID in emulator.state.apps[OTHER_APPID].printers

@@ -118,7 +118,12 @@ exports.main = async (event) => {
   return { ok: 1, got: event }
 }
 """
-PLAIN_PORT = "async def main(event, context):\n    return {'ok': 1, 'got': event}\n"
+PLAIN_PORT = (
+    "import asyncio\n\nasync def main(event, context):\n"
+    "    if event.get('pyhang'):\n        await asyncio.sleep(60)\n"
+    "    if event.get('pyboom'):\n        raise ValueError('py boom')\n"
+    "    return {'ok': 1, 'got': event}\n"
+)
 
 
 async def test_a_node_throw_or_hang_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
@@ -128,12 +133,16 @@ async def test_a_node_throw_or_hang_is_reported_and_the_run_goes_on(tmp_path: Pa
         tmp_path / "e.jsonl",
         {"name": "throws", "event": {"boom": 1}},
         {"name": "hangs", "event": {"hang": True}},
+        {"name": "port hangs", "event": {"pyhang": True}},
+        {"name": "port throws", "event": {"pyboom": True}},
         {"name": "fine", "event": {"x": "中"}},
     )
     report = await run_parity(node, port, path, event_timeout=1.0)
-    throws, hangs, fine = report.verdicts
+    throws, hangs, port_hangs, port_throws, fine = report.verdicts
     assert throws.node == "<threw: boom at 1>" and not throws.same
     assert hangs.node.startswith("<timeout:") and not hangs.same
+    assert port_hangs.python == "<timeout>" and not port_hangs.same
+    assert port_throws.python == "<threw: ValueError: py boom>" and not port_throws.same
     assert fine.same and fine.node == '{"ok":1,"got":{"x":"中"}}'
 
 

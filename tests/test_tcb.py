@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
 import pytest
 from aiohttp import web
-from parity_helpers import SEED_OPENID, SEED_VECTOR
+from parity_helpers import NODE_CALLER, SEED_OPENID, SEED_VECTOR, node_function, run_node_sdk
 
 import cloudfn
 from cloudfn.emulator.server import RunningEmulator, run_emulator
@@ -118,8 +119,12 @@ async def test_openapi_appid_is_honoured(emulator: RunningEmulator, monkeypatch:
     assert emulator.state.apps["wx00000000000000a1"].printers == {}
 
 
-async def test_platform_json_error_becomes_its_sdk_code() -> None:
+@pytest.fixture
+async def platform_error_server() -> AsyncIterator[str]:
+    """A local /admin that answers every call with the platform's JSON error."""
+
     async def handler(request: web.Request) -> web.Response:
+        await request.read()
         return web.json_response({"code": "INVALID_PARAM", "message": "bad env", "requestId": "r1"})
 
     app = web.Application()
@@ -128,18 +133,23 @@ async def test_platform_json_error_becomes_its_sdk_code() -> None:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = runner.addresses[0][1]
     try:
-        transport = TcbTransport(url=f"http://127.0.0.1:{port}/admin", env="e1")
-        async with cloudfn.init(transport=transport, appid="x", secret="y") as cloud:
-            with pytest.raises(cloudfn.CloudSDKError) as error:
-                await cloud.openapi.logistics.updatePrinter(SEED_CALL)
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}/admin"
     finally:
         await runner.cleanup()
-    assert error.value.to_json() == {
-        "errCode": -501007,
-        "errMsg": "openapi.logistics.updatePrinter:fail bad env",
-    }
+
+
+async def test_platform_json_error_as_the_node_sdk_reports_it(
+    platform_error_server: str, tmp_path: Path
+) -> None:
+    node_dir = node_function(tmp_path / "caller", NODE_CALLER)
+    node = await run_node_sdk(node_dir, platform_error_server, {"method": "updatePrinter", "data": SEED_CALL})
+    transport = TcbTransport(url=platform_error_server, env="e1")
+    async with cloudfn.init(transport=transport, appid="x", secret="y") as cloud:
+        with pytest.raises(cloudfn.CloudSDKError) as error:
+            await cloud.openapi.logistics.updatePrinter(SEED_CALL)
+    assert node["errCode"] == -501007  # INVALID_PARAM in the SDK's TCB_ERR_CODE
+    assert error.value.to_json() == node
 
 
 async def test_unreachable_server_is_a_network_error() -> None:

@@ -23,7 +23,7 @@ import aiohttp
 from google.protobuf.message import DecodeError
 from yarl import URL
 
-from ..errors import NETWORK_ERROR, SYSTEM_ERROR, platform_refusal
+from ..errors import ERR_CODE, NETWORK_ERROR, SYSTEM_ERROR, platform_refusal
 from ..proto import CommApiData, CommOpenApiResp
 from ..redact import Secret, redact
 from .base import ApiRequest, ApiResponse, TransportError
@@ -185,11 +185,10 @@ class TcbTransport:
         if not isinstance(document, dict) or not document.get("code"):
             return TransportError(-501001, f"unknown response {body[:200]!r}")
         code = str(document["code"])
-        return TransportError(
-            TCB_ERR_CODE.get(code, -501001),
-            str(document.get("message", "")),
-            detail=f"the platform answered {code}",
-        )
+        errcode = TCB_ERR_CODE.get(code, -501001)
+        # Worded as the Node SDK words it (toSDKError on a plain {errCode, errMsg}).
+        message = f"{errcode} {ERR_CODE.get(errcode, '')}. {document.get('message', '')}"
+        return TransportError(errcode, message, detail=f"the platform answered {code}")
 
     async def close(self) -> None:
         if self._session is not None and self._owns_session:
