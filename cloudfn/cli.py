@@ -10,6 +10,7 @@ from importlib import import_module
 # Each module defines add_arguments(parser) and run(args) -> int exit status.
 COMMANDS = {
     "emulator": "run the local WeChat API emulator until SIGINT/SIGTERM",
+    "parity": "run a Node cloud function and its Python port on the same events and compare",
 }
 
 

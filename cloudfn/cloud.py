@@ -219,7 +219,7 @@ def init(
     token_endpoint: TokenEndpoint | None = None,
     token_store: TokenStore | None = None,
     credentials: Mapping[str, str] | None = None,
-    transport: Transport | None = None,
+    transport: Transport | str | None = None,
 ) -> Cloud:
     """Create a Cloud, like ``cloud.init()`` in the Node SDK.
 
@@ -228,6 +228,8 @@ def init(
     keyword arguments are the Python form (timeout in seconds). Anything not
     given comes from ``CLOUDFN_BASE_URL``, ``CLOUDFN_APPID``, ``CLOUDFN_SECRET``,
     ``CLOUDFN_CONFIG``, ``CLOUDFN_VALIDATE`` and ``CLOUDFN_TOKEN_ENDPOINT``.
+    ``transport`` is a Transport object, or a name: ``"https"`` (the default) or
+    ``"tcb"`` (the platform's /admin channel; also ``CLOUDFN_TRANSPORT=tcb``).
     """
     node_options = dict(options or {})
     if env is None and "env" in node_options:
@@ -247,9 +249,23 @@ def init(
         credentials=credentials,
         environ=os.environ,
     )
+    if isinstance(transport, str) or (transport is None and os.environ.get("CLOUDFN_TRANSPORT")):
+        transport = _named_transport(transport or os.environ["CLOUDFN_TRANSPORT"], settings)
     global _current
     _current = Cloud(settings, transport=transport, token_store=token_store)
     return _current
+
+
+def _named_transport(name: str, settings: Settings) -> Transport | None:
+    """``"https"`` -> None (the default HTTPS transport); ``"tcb"`` -> the /admin channel."""
+    if name == "https":
+        return None
+    if name == "tcb":
+        from .transport.tcb import TcbTransport
+
+        base_url = None if settings.base_url == DEFAULT_BASE_URL else settings.base_url
+        return TcbTransport.from_environ(os.environ, base_url=base_url, env=settings.env)
+    raise ValueError(f"transport: must be 'https' or 'tcb' (or a Transport object), got {name!r}")
 
 
 __all__ = ["DYNAMIC_CURRENT_ENV", "Cloud", "CloudSDKError", "Settings", "init"]

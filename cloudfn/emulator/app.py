@@ -15,7 +15,7 @@ from aiohttp import web
 
 from ..api.registry import ApiSpec, Registry, default_registry
 from ..redact import redact
-from . import control
+from . import admin, control
 from .dispatch import HANDLERS, answer, error_answer
 from .state import ApiError, EmulatorState
 
@@ -182,4 +182,5 @@ def create_app(state: EmulatorState | None = None, *, registry: Registry | None 
         if spec.name in HANDLERS:
             app.router.add_route("*", spec.path, logged(api_route(spec)))
     control.add_routes(app, STATE)
+    admin.add_routes(app, STATE, registry)  # the Node SDK's /admin wire
     return app
