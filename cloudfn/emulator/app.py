@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from ..openapi.registry import ApiSpec, Registry, default_registry
+from ..openapi.validation import MAX_BODY_BYTES
 from ..redact import redact
 from . import control
 from .dispatch import HANDLERS, answer, error_answer
@@ -22,7 +23,6 @@ from .state import ApiError, EmulatorState
 log = logging.getLogger("cloudfn.emulator")
 
 STATE = web.AppKey("cloudfn_state", EmulatorState)
-MAX_BODY_BYTES = 1024 * 1024
 _LOGGED_BODY_CHARS = 4096
 
 Answer = tuple[dict[str, Any], int]
@@ -54,7 +54,7 @@ async def read_json_object(request: web.Request) -> dict[str, Any]:
         raise BadBody(44002, "empty post data")
     try:
         document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadBody(47001, "data format error") from None
     if not isinstance(document, dict):
         raise BadBody(47001, "data format error")
