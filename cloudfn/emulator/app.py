@@ -70,7 +70,7 @@ def _log_request(request: web.Request, body: bytes | None, payload: dict[str, An
             logged_body = json.loads(text)
             if isinstance(logged_body, dict) and "secret" in logged_body:
                 logged_body = {**logged_body, "secret": "***"}
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
             logged_body = redact(text)
     query = {
         k: ("***" if k in ("access_token", "secret", "cloudbase_access_token") else v)
