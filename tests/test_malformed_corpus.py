@@ -96,7 +96,7 @@ def _at(body: Any, path: list[Any]) -> Any:
 
 
 def _unlimited(schema: Mapping[str, Any], path: list[Any]) -> bool:
-    """Does the string field at ``path`` have no length, pattern or value rule (so only the body size limits it)?"""
+    """Is the string field at ``path`` free of length, pattern and value rules (only the body size limits it)?"""
     node: Any = schema
     for part in path:
         node = node["items"] if isinstance(part, int) else node.get("properties", {}).get(part, {})
@@ -224,7 +224,8 @@ async def test_emulator_answers_each_malformed_call_with_validation_off(emulator
     assert len(logged) == len(sent) and all(r["status"] == 200 for r in logged)
     assert records(emulator) == before
     print(
-        f"\nemulator: {len(sent)} malformed calls sent unvalidated, answered by code: {dict(sorted(codes.items()))}"
+        f"\nemulator: {len(sent)} malformed calls sent unvalidated, "
+        f"answered by code: {dict(sorted(codes.items()))}"
     )
 
 
