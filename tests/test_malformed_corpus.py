@@ -96,7 +96,7 @@ def _at(body: Any, path: list[Any]) -> Any:
 
 
 def _unlimited(schema: Mapping[str, Any], path: list[Any]) -> bool:
-    """Is the string field at ``path`` free of length, pattern and value rules (only the body size limits it)?"""
+    """Is the string at ``path`` free of length, pattern and value rules (only the body size limits it)?"""
     node: Any = schema
     for part in path:
         node = node["items"] if isinstance(part, int) else node.get("properties", {}).get(part, {})
