@@ -91,7 +91,7 @@ def batch_get_order(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
     answers: list[dict[str, Any]] = []
     for item in body["order_list"]:
         try:
-            order = records.find(item["order_id"], item["delivery_id"], item["waybill_id"])
+            order = records.find(item["order_id"], item["delivery_id"], item.get("waybill_id"))
         except ApiError as exc:
             answers.append({"errcode": exc.errcode, "errmsg": exc.errmsg, **item})
         else:

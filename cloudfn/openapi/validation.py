@@ -9,6 +9,14 @@ construction. Each schema node may carry:
   required field, the missing field's own node is asked first);
 - ``x-rule`` / ``x-example``: the human wording of the rule and a valid value,
   used in the developer-facing detail.
+- ``x-maxBytes``: a length limit in UTF-8 bytes (WeChat counts bytes, not
+  characters). Put it in an ``allOf`` entry with its own ``x-errcode`` so only
+  the length rule answers the length code (9300526 in logistics).
+
+After the schema, :func:`encoding_violation` checks that the body can be sent
+at all: UTF-8 JSON (no lone surrogates, NaN or non-JSON values) of at most
+:data:`MAX_BODY_BYTES`; otherwise 47001 "data format error", what the
+emulator answers for such bodies.
 """
 
 from __future__ import annotations
