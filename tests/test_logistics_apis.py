@@ -80,6 +80,7 @@ VALIDATION_RULES: list[tuple[str, Mutation, int, str]] = [
     ("logistics.addOrder", put("", "openid"), 40003, "openid"),
     ("logistics.addOrder", put(2, "add_source"), 9300536, "wx_appid"),
     ("logistics.addOrder", both(put(2, "add_source"), put("", "wx_appid")), 9300536, "wx_appid"),
+    ("logistics.addOrder", both(put(2, "add_source"), put("wx-app", "wx_appid")), 9300536, "wx_appid"),
     ("logistics.addOrder", put(1, "add_source"), 40097, "add_source"),
     ("logistics.addOrder", put("0", "add_source"), 40097, "add_source"),
     ("logistics.addOrder", drop("sender"), 40097, "sender"),
