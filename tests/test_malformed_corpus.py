@@ -23,6 +23,7 @@ from logistics_helpers import RawClient, api_requests, logistics_specs, make_clo
 
 import cloudfn
 from cloudfn.emulator.server import RunningEmulator, run_emulator
+from cloudfn.errors import API_NOT_FOUND
 from cloudfn.openapi.registry import ApiSpec
 from cloudfn.openapi.validation import MAX_BODY_BYTES
 
@@ -290,3 +291,16 @@ def test_a_valid_unicode_name_is_accepted() -> None:
     violation = find_violation(SPECS["logistics.addOrder"], body)
     assert violation is not None and (violation.errcode, violation.field) == (9300526, "receiver.name")
     assert json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+@pytest.mark.parametrize("method", ["addOrdér", "获取运单", "add\u200border", "getPath\ud800"])
+async def test_unicode_api_names_are_refused_locally(emulator: RunningEmulator, method: str) -> None:
+    async with make_cloud(emulator) as cloud:
+        with pytest.raises(cloudfn.CloudSDKError) as caught:
+            await getattr(cloud.openapi.logistics, method)(valid_body("logistics.addOrder"))
+    error = caught.value
+    assert error.errCode == API_NOT_FOUND and error.detail is not None
+    assert f"logistics.{method}" in error.detail and "Fix:" in error.detail
+    if method == "addOrdér":
+        assert "did you mean logistics.addOrder?" in error.detail
+    assert api_requests(emulator) == [] and emulator.state.token_requests == 0
