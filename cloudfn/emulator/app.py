@@ -15,7 +15,7 @@ from aiohttp import web
 
 from ..openapi.registry import ApiSpec, Registry, default_registry
 from ..redact import redact
-from . import control
+from . import cloudrun, control, faults
 from .dispatch import HANDLERS, answer, error_answer
 from .state import ApiError, EmulatorState
 
@@ -154,14 +154,16 @@ def api_route(spec: ApiSpec) -> Route:
         if spec.method == "POST" and request.method != "POST":
             return error_answer(43002, "require POST method"), 200
         try:
-            app = state.authenticate(request.query.get("access_token"))
+            app = cloudrun.authenticate(state, request.query)
         except ApiError as exc:
             return error_answer(exc.errcode, exc.errmsg), 200
         request["cloudfn_appid"] = app.appid
         if spec.method == "POST":
             body = await read_json_object(request)
         else:
-            body = {k: v for k, v in request.query.items() if k != "access_token"}
+            body = {
+                k: v for k, v in request.query.items() if k not in ("access_token", "cloudbase_access_token")
+            }
         return answer(spec, app, body), 200
 
     return route
@@ -178,4 +180,7 @@ def create_app(state: EmulatorState | None = None, *, registry: Registry | None 
         if spec.name in HANDLERS:
             app.router.add_route("*", spec.path, logged(api_route(spec)))
     control.add_routes(app, STATE)
+    cloudrun.install(app, STATE, registry)
+    names = {spec.path: spec.name for spec in registry}
+    faults.install(app, STATE, {**names, **{cloudrun.PREFIX + path: name for path, name in names.items()}})
     return app
