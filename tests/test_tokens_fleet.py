@@ -53,9 +53,12 @@ async def test_file_store_fleet_fetches_one_token_and_refreshes_once(tmp_path: P
 @pytest.mark.parametrize("store", ["memory://"])
 async def test_memory_store_is_per_process(store: str) -> None:
     """The contrast: without a shared store each process fetches its own token."""
-    async with run_emulator() as emulator, fleet(
-        2, base_url=emulator.base_url, appid=emulator.appid, secret=emulator.secret, store=store
-    ) as workers:
+    async with (
+        run_emulator() as emulator,
+        fleet(
+            2, base_url=emulator.base_url, appid=emulator.appid, secret=emulator.secret, store=store
+        ) as workers,
+    ):
         tallies = await workers.run_phase(50)
         assert [w["ok"] for w in tallies] == [50, 50]
         assert emulator.state.token_requests == 2

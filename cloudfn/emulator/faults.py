@@ -86,7 +86,7 @@ class FaultRule:
     @classmethod
     def from_dict(cls, document: Mapping[str, Any]) -> FaultRule:
         known = {"api", "kind", "value", "times", "after", "probability"}
-        unknown = set(document) - known
+        unknown = set(document) - known - {"seen", "fired"}  # counters, as snapshot() shows them
         if unknown:
             raise FaultSpecError(
                 f"{sorted(unknown)[0]}: not a fault field. Fix: use only {', '.join(sorted(known))}"
@@ -214,6 +214,10 @@ def install(app: Any, state_key: Any, names: Mapping[str, str]) -> None:
             return await handler(request)  # type: ignore[no-any-return]
         for rule in state.faults.pick(api_name(path), path):
             if rule.kind == "latency":
+                # The request arrives, then the server is slow: read the body first so
+                # the handler still acts if the client gives up meanwhile (as a real
+                # server would), which is why timeouts are never retried.
+                await request.read()
                 await asyncio.sleep(float(rule.value))
             elif rule.kind in ("expire_token", "invalidate_token"):
                 if rule.kind == "expire_token":

@@ -130,15 +130,18 @@ class HttpsTransport:
         try:
             return await send_with_retries(self.retry, attempt, deadline=deadline, what=request.api)
         except TokenFetchError as exc:
-            raise TransportError(
-                exc.errcode,
-                exc.errmsg,
-                detail=(
+            if exc.transient:
+                detail = (
+                    f"access_token: the token endpoint failed for appid {exc.appid} "
+                    f"(HTTP {exc.status}, errcode {exc.errcode}) on every attempt. Fix: retry later"
+                )
+            else:
+                detail = (
                     f"access_token: the token endpoint refused appid {exc.appid} "
                     f"(errcode {exc.errcode}). Fix: check the AppID and AppSecret "
                     "(CLOUDFN_APPID / CLOUDFN_SECRET)"
-                ),
-            ) from None
+                )
+            raise TransportError(exc.errcode, exc.errmsg, detail=detail) from None
         except TokenStoreError as exc:
             raise TransportError(SYSTEM_ERROR, "system error", detail=str(exc)) from None
         except aiohttp.ClientError as exc:
