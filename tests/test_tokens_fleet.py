@@ -19,7 +19,9 @@ PROCESSES = 4
 CALLS = 250
 
 
-async def prove_one_token_for_the_fleet(emulator: RunningEmulator, store: str) -> None:
+async def prove_one_token_for_the_fleet(
+    emulator: RunningEmulator, store: str, ending: str = "invalidate_token"
+) -> None:
     async with fleet(
         PROCESSES, base_url=emulator.base_url, appid=emulator.appid, secret=emulator.secret, store=store
     ) as workers:
@@ -30,19 +32,21 @@ async def prove_one_token_for_the_fleet(emulator: RunningEmulator, store: str) -
         assert emulator.state.token_requests == 1
 
         # The 101st getPrinter of the next phase arrives after the emulator forgot the token.
-        invalidation = FaultRule(api="logistics.getPrinter", kind="invalidate_token", after=100, times=1)
+        invalidation = FaultRule(api="logistics.getPrinter", kind=ending, after=100, times=1)
         emulator.state.faults.add(invalidation)
         warm = await workers.run_phase(CALLS)
         assert [w["ok"] for w in warm] == [CALLS] * PROCESSES, warm
         assert invalidation.fired == 1
-        rejected = [r for r in emulator.state.requests if r["errcode"] == 40001]
-        assert rejected, "the invalidation should have made some calls see 40001"
+        rejected_code = 40001 if ending == "invalidate_token" else 42001
+        rejected = [r for r in emulator.state.requests if r["errcode"] == rejected_code]
+        assert rejected, f"the {ending} fault should have made some calls see {rejected_code}"
         assert emulator.state.token_requests == 2
 
 
-async def test_redis_store_fleet_fetches_one_token_and_refreshes_once() -> None:
+@pytest.mark.parametrize("ending", ["invalidate_token", "expire_token"])
+async def test_redis_store_fleet_fetches_one_token_and_refreshes_once(ending: str) -> None:
     async with redis_prefix() as prefix, run_emulator() as emulator:
-        await prove_one_token_for_the_fleet(emulator, f"redis://127.0.0.1:6379/0?prefix={prefix}")
+        await prove_one_token_for_the_fleet(emulator, f"redis://127.0.0.1:6379/0?prefix={prefix}", ending)
 
 
 async def test_file_store_fleet_fetches_one_token_and_refreshes_once(tmp_path: Path) -> None:
