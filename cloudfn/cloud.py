@@ -45,7 +45,7 @@ class Settings:
     token_endpoint: TokenEndpoint = "stable"
     credentials: Mapping[str, Secret] = field(default_factory=dict)
     transport: str = "https"
-    token_store: str = DEFAULT_TOKEN_STORE
+    token_store: str = field(default=DEFAULT_TOKEN_STORE, repr=False)  # a Redis URL may hold a password
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     cloudrun_token_file: str = DEFAULT_TOKEN_FILE
 

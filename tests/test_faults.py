@@ -190,3 +190,13 @@ def test_cli_refuses_a_bad_fault_naming_the_syntax() -> None:
 def test_rules_round_trip_as_json() -> None:
     rule = FaultRule(api="stable_token", kind="http", value=502, probability=0.3)
     assert FaultRule.from_dict({k: v for k, v in json.loads(json.dumps(rule.to_dict())).items()}) == rule
+
+
+def test_inject_is_add_in_one_line() -> None:
+    plan = FaultPlan(seed=1)
+    rule = plan.inject("logistics.getPrinter", "http", 502, times=1)
+    assert plan.rules == [rule]
+    assert plan.pick("logistics.getPrinter", "/x") == [rule]
+    assert plan.pick("logistics.getPrinter", "/x") == []
+    with pytest.raises(FaultSpecError, match="kind"):
+        plan.inject("*", "meteor")

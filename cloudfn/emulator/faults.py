@@ -146,6 +146,12 @@ class FaultPlan:
     def add(self, rule: FaultRule) -> None:
         self.rules.append(rule)
 
+    def inject(self, api: str, kind: str, value: float | None = None, **when: Any) -> FaultRule:
+        """Add a rule in one line: ``inject("logistics.updatePrinter", "errcode", -1, times=2)``."""
+        rule = FaultRule(api=api, kind=kind, value=value, **when)
+        self.add(rule)
+        return rule
+
     def clear(self) -> None:
         self.rules = []
 
