@@ -10,7 +10,7 @@ Kinds: ``errcode`` (answer ``{"errcode": N}``, default -1; 45009/45011 are the
 quota errors), ``http`` (HTTP 500/502 with an HTML body, as a gateway
 answers), ``reset`` (TCP reset before any answer), ``latency`` (wait N
 seconds, then answer normally), ``expire_token`` / ``invalidate_token``
-(end the app's tokens, then answer normally: 42001 / 40001).
+(end the calling app's tokens, then answer normally: 42001 / 40001).
 
 Faults that answer instead of the API (errcode, http, reset) fire before the
 handler runs, so the emulator's state never changes for a faulted request.
@@ -226,10 +226,14 @@ def install(app: Any, state_key: Any, names: Mapping[str, str]) -> None:
                 await request.read()
                 await asyncio.sleep(float(rule.value))
             elif rule.kind in ("expire_token", "invalidate_token"):
+                # The caller's app when its token is known, else every app.
+                presented = request.query.get("access_token") or request.query.get("cloudbase_access_token")
+                token = state.tokens.get(presented or "")
+                appid = token.appid if token is not None else None
                 if rule.kind == "expire_token":
-                    state.expire_tokens()
+                    state.expire_tokens(appid)
                 else:
-                    state.invalidate_tokens()
+                    state.invalidate_tokens(appid)
             elif rule.kind == "errcode":
                 errcode = int(rule.value)
                 payload = error_answer(errcode, ERRMSGS.get(errcode, "fault injected"))
