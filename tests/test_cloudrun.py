@@ -126,8 +126,9 @@ def token_cloud(emulator: RunningEmulator, token_file: Path) -> cloudfn.Cloud:
 
 
 async def test_token_file_is_sent_and_reread_when_it_changes(
-    emulator: RunningEmulator, tmp_path: Path
+    emulator: RunningEmulator, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     token_file = tmp_path / "wx" / "cloudbase_access_token"
     first = await control(emulator, "cloudrun/token", {"path": str(token_file)})
     async with token_cloud(emulator, token_file) as cloud:
@@ -141,6 +142,8 @@ async def test_token_file_is_sent_and_reread_when_it_changes(
     assert [r["errcode"] for r in sent] == [0, 0]  # the new token was used at once, no rejection
     assert all(r["query"]["cloudbase_access_token"] == "***" for r in sent)
     assert emulator.state.token_requests == 0
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert first["token"] not in logged and second["token"] not in logged
 
 
 async def test_a_rejected_file_token_forces_one_reread(emulator: RunningEmulator, tmp_path: Path) -> None:
