@@ -17,10 +17,17 @@ from .api.registry import Registry, default_registry
 from .config import FunctionConfig
 from .errors import CloudSDKError
 from .redact import Secret
-from .tokens import TokenStore
+from .tokens import DEFAULT_TOKEN_STORE, TokenStore, from_url
 from .tokens.provider import TokenEndpoint
 from .transport.base import ApiRequest, ApiResponse, Transport, TransportError
+from .transport.cloudrun import DEFAULT_OPENAPI_BASE_URL, DEFAULT_TOKEN_FILE, CloudRunTransport
 from .transport.https import DEFAULT_BASE_URL, HttpsTransport
+from .transport.retry import RetryPolicy
+
+# init(transport=...) / CLOUDFN_TRANSPORT: https (access_token), cloudrun (open-API
+# service, no token), cloudrun-token (the platform's cloudbase_access_token file),
+# tcb (the cloud platform's /admin channel, the Node SDK's own wire).
+TRANSPORTS = ("https", "cloudrun", "cloudrun-token", "tcb")
 
 _FALSE_WORDS = {"0", "false", "no", "off"}
 
@@ -38,6 +45,10 @@ class Settings:
     validate: bool = True
     token_endpoint: TokenEndpoint = "stable"
     credentials: Mapping[str, Secret] = field(default_factory=dict)
+    transport: str = "https"
+    token_store: str = field(default=DEFAULT_TOKEN_STORE, repr=False)  # a Redis URL may hold a password
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    cloudrun_token_file: str = DEFAULT_TOKEN_FILE
 
     @classmethod
     def resolve(
@@ -53,6 +64,10 @@ class Settings:
         token_endpoint: TokenEndpoint | None,
         credentials: Mapping[str, str] | None,
         environ: Mapping[str, str],
+        transport: str | None = None,
+        token_store: str | None = None,
+        retry: RetryPolicy | Mapping[str, Any] | None = None,
+        cloudrun_token_file: str | None = None,
     ) -> Settings:
         config_source = config if config is not None else environ.get("CLOUDFN_CONFIG") or None
         loaded = (
@@ -68,10 +83,24 @@ class Settings:
                 f"token_endpoint: must be 'stable' (/cgi-bin/stable_token) or 'classic' "
                 f"(/cgi-bin/token), got {endpoint!r}"
             )
+        channel = (transport or environ.get("CLOUDFN_TRANSPORT") or "https").strip().lower()
+        if channel not in TRANSPORTS:
+            raise ValueError(
+                f"transport: must be one of {', '.join(TRANSPORTS)}, got {channel!r}. Fix: pass one of "
+                "those (https outside Cloud Run, cloudrun inside it) to cloudfn.init(transport=...) "
+                "or CLOUDFN_TRANSPORT"
+            )
+        default_base = DEFAULT_OPENAPI_BASE_URL if channel == "cloudrun" else DEFAULT_BASE_URL
+        if retry is None:
+            policy = RetryPolicy.from_env(environ)
+        elif isinstance(retry, RetryPolicy):
+            policy = retry
+        else:
+            policy = RetryPolicy(**retry)
         if env == DYNAMIC_CURRENT_ENV or env is None:
             env = environ.get("TCB_ENV") or environ.get("SCF_NAMESPACE") or None
         return cls(
-            base_url=(base_url or environ.get("CLOUDFN_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
+            base_url=(base_url or environ.get("CLOUDFN_BASE_URL") or default_base).rstrip("/"),
             appid=appid or environ.get("CLOUDFN_APPID") or None,
             secret=Secret(secret or environ.get("CLOUDFN_SECRET") or ""),
             config=loaded,
@@ -80,6 +109,12 @@ class Settings:
             validate=validate,
             token_endpoint=endpoint,  # type: ignore[arg-type]
             credentials={k: Secret(v) for k, v in (credentials or {}).items()},
+            transport=channel,
+            token_store=token_store or environ.get("CLOUDFN_TOKEN_STORE") or DEFAULT_TOKEN_STORE,
+            retry=policy,
+            cloudrun_token_file=cloudrun_token_file
+            or environ.get("CLOUDFN_CLOUDRUN_TOKEN_FILE")
+            or DEFAULT_TOKEN_FILE,
         )
 
 
@@ -122,6 +157,10 @@ class Cloud:
     ) -> None:
         self.settings = settings
         self.registry = registry or default_registry()
+        # A store this Cloud made from a URL is closed with it; one passed in belongs to the caller.
+        self._owned_store: TokenStore | None = None
+        if token_store is None and transport is None and settings.transport == "https" and settings.appid:
+            token_store = self._owned_store = from_url(settings.token_store)
         self.transport: Transport = transport or self._default_transport(settings, token_store)
         config = settings.config
         self._caller = OpenApiCaller(
@@ -136,6 +175,19 @@ class Cloud:
 
     @staticmethod
     def _default_transport(settings: Settings, token_store: TokenStore | None) -> Transport:
+        if settings.transport == "tcb":
+            from .transport.tcb import TcbTransport
+
+            base_url = None if settings.base_url == DEFAULT_BASE_URL else settings.base_url
+            return TcbTransport.from_environ(os.environ, base_url=base_url, env=settings.env)
+        if settings.transport in ("cloudrun", "cloudrun-token"):
+            return CloudRunTransport(
+                mode="openapi" if settings.transport == "cloudrun" else "token_file",
+                base_url=settings.base_url,
+                token_file=settings.cloudrun_token_file,
+                retry=settings.retry,
+                deadline=settings.timeout,
+            )
         if not settings.appid:
             return _MissingCredentials("appid")
         if not settings.secret:
@@ -147,6 +199,8 @@ class Cloud:
             token_endpoint=settings.token_endpoint,
             token_store=token_store,
             credentials=settings.credentials,
+            retry=settings.retry,
+            deadline=settings.timeout,
         )
 
     async def call(
@@ -162,6 +216,8 @@ class Cloud:
 
     async def close(self) -> None:
         await self.transport.close()
+        if self._owned_store is not None:
+            await self._owned_store.close()
 
     async def __aenter__(self) -> Cloud:
         return self
@@ -217,9 +273,11 @@ def init(
     timeout: float | None = None,
     validate: bool | None = None,
     token_endpoint: TokenEndpoint | None = None,
-    token_store: TokenStore | None = None,
+    token_store: TokenStore | str | None = None,
     credentials: Mapping[str, str] | None = None,
     transport: Transport | str | None = None,
+    retry: RetryPolicy | Mapping[str, Any] | None = None,
+    cloudrun_token_file: str | None = None,
 ) -> Cloud:
     """Create a Cloud, like ``cloud.init()`` in the Node SDK.
 
@@ -228,8 +286,12 @@ def init(
     keyword arguments are the Python form (timeout in seconds). Anything not
     given comes from ``CLOUDFN_BASE_URL``, ``CLOUDFN_APPID``, ``CLOUDFN_SECRET``,
     ``CLOUDFN_CONFIG``, ``CLOUDFN_VALIDATE`` and ``CLOUDFN_TOKEN_ENDPOINT``.
-    ``transport`` is a Transport object, or a name: ``"https"`` (the default) or
-    ``"tcb"`` (the platform's /admin channel; also ``CLOUDFN_TRANSPORT=tcb``).
+
+    Production (docs/production.md): ``token_store`` is a store or a URL
+    (``memory://``, ``file:///dir``, ``redis://host:6379/0?prefix=app:``;
+    ``CLOUDFN_TOKEN_STORE``); ``transport`` is a Transport or one of ``https``,
+    ``cloudrun``, ``cloudrun-token``, ``tcb`` (``CLOUDFN_TRANSPORT``); ``retry`` a
+    RetryPolicy or its fields (``CLOUDFN_RETRY_*``).
     """
     node_options = dict(options or {})
     if env is None and "env" in node_options:
@@ -248,24 +310,18 @@ def init(
         token_endpoint=token_endpoint,
         credentials=credentials,
         environ=os.environ,
+        transport=transport if isinstance(transport, str) else None,
+        token_store=token_store if isinstance(token_store, str) else None,
+        retry=retry,
+        cloudrun_token_file=cloudrun_token_file,
     )
-    if isinstance(transport, str) or (transport is None and os.environ.get("CLOUDFN_TRANSPORT")):
-        transport = _named_transport(transport or os.environ["CLOUDFN_TRANSPORT"], settings)
     global _current
-    _current = Cloud(settings, transport=transport, token_store=token_store)
+    _current = Cloud(
+        settings,
+        transport=None if isinstance(transport, str) else transport,
+        token_store=None if isinstance(token_store, str) else token_store,
+    )
     return _current
-
-
-def _named_transport(name: str, settings: Settings) -> Transport | None:
-    """``"https"`` -> None (the default HTTPS transport); ``"tcb"`` -> the /admin channel."""
-    if name == "https":
-        return None
-    if name == "tcb":
-        from .transport.tcb import TcbTransport
-
-        base_url = None if settings.base_url == DEFAULT_BASE_URL else settings.base_url
-        return TcbTransport.from_environ(os.environ, base_url=base_url, env=settings.env)
-    raise ValueError(f"transport: must be 'https' or 'tcb' (or a Transport object), got {name!r}")
 
 
 __all__ = ["DYNAMIC_CURRENT_ENV", "Cloud", "CloudSDKError", "Settings", "init"]

@@ -173,7 +173,9 @@ def test_missing_url_names_the_variable() -> None:
 
 
 def test_unknown_transport_name_is_refused() -> None:
-    with pytest.raises(ValueError, match="'https' or 'tcb'"):
+    with pytest.raises(
+        ValueError, match="must be one of https, cloudrun, cloudrun-token, tcb, got 'carrier-pigeon'"
+    ):
         cloudfn.init(transport="carrier-pigeon")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..emulator.state import DEFAULT_APPID, DEFAULT_SECRET, SEED_OPENID, TOKEN_TTL_S, AppSeed
+from ..emulator.faults import CLI_SYNTAX, FaultPlan, FaultSpecError, parse_fault
+from ..emulator.state import DEFAULT_APPID, DEFAULT_SECRET, SEED_OPENID, TOKEN_TTL_S, AppSeed, EmulatorState
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +27,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--token-ttl", type=float, default=TOKEN_TTL_S, help="access token lifetime in seconds (default 7200)"
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help=(
+            f"inject a fault (repeatable): {CLI_SYNTAX}; KIND is errcode (default -1; 45009, 45011...), "
+            "http (500/502), reset, latency (seconds), expire_token or invalidate_token; API is an API "
+            "name, token, stable_token, a path or *. E.g. logistics.updatePrinter:errcode=-1,times=2 or "
+            "'*:http=502,probability=0.1'. Also settable at runtime: POST /__emulator__/faults"
+        ),
+    )
+    parser.add_argument(
+        "--fault-seed", type=int, default=0, help="seed for probabilistic faults (same seed, same faults)"
+    )
+    parser.add_argument(
+        "--cloudrun-whitelist",
+        default=None,
+        metavar="API[,API...]",
+        help=(
+            "APIs the Cloud Run open-API channel (/__cloudrun__/...) may call; others answer 85107 "
+            "(default: all)"
+        ),
     )
 
 
@@ -57,5 +82,21 @@ def parse_seeds(apps: list[str], users: list[str]) -> list[AppSeed]:
 def run(args: argparse.Namespace) -> int:
     from ..emulator.server import serve
 
-    serve(parse_seeds(args.app, args.user), host=args.host, port=args.port, token_ttl=args.token_ttl)
+    seeds = parse_seeds(args.app, args.user)
+    try:
+        rules = [parse_fault(text) for text in args.fault]
+    except FaultSpecError as exc:
+        raise SystemExit(str(exc)) from None
+    whitelist = (
+        None
+        if args.cloudrun_whitelist is None
+        else [a.strip() for a in args.cloudrun_whitelist.split(",") if a.strip()]
+    )
+    state = EmulatorState(
+        seeds,
+        token_ttl=args.token_ttl,
+        faults=FaultPlan(rules, seed=args.fault_seed),
+        cloudrun_whitelist=whitelist,
+    )
+    serve(seeds, host=args.host, port=args.port, token_ttl=args.token_ttl, state=state)
     return 0

@@ -16,17 +16,14 @@ from aiohttp import web
 from ..api.registry import ApiSpec, Registry, default_registry
 from ..api.validation import MAX_BODY_BYTES
 from ..redact import redact
-from . import admin, control
+from . import admin, cloudrun, control, faults
 from .dispatch import HANDLERS, answer, error_answer
+from .request_keys import API, APPID, BODY
 from .state import ApiError, EmulatorState
 
 log = logging.getLogger("cloudfn.emulator")
 
 STATE = web.AppKey("cloudfn_state", EmulatorState)
-# What a route learned about the request, for the request log.
-BODY = web.RequestKey("cloudfn_body", bytes)
-API = web.RequestKey("cloudfn_api", str)
-APPID = web.RequestKey("cloudfn_appid", str)
 _LOGGED_BODY_CHARS = 4096
 
 Answer = tuple[dict[str, Any], int]
@@ -158,14 +155,16 @@ def api_route(spec: ApiSpec) -> Route:
         if spec.method == "POST" and request.method != "POST":
             return error_answer(43002, "require POST method"), 200
         try:
-            app = state.authenticate(request.query.get("access_token"))
+            app = cloudrun.authenticate(state, request.query)
         except ApiError as exc:
             return error_answer(exc.errcode, exc.errmsg), 200
         request[APPID] = app.appid
         if spec.method == "POST":
             body = await read_json_object(request)
         else:
-            body = {k: v for k, v in request.query.items() if k != "access_token"}
+            body = {
+                k: v for k, v in request.query.items() if k not in ("access_token", "cloudbase_access_token")
+            }
         return answer(spec, app, body), 200
 
     return route
@@ -183,4 +182,7 @@ def create_app(state: EmulatorState | None = None, *, registry: Registry | None 
             app.router.add_route("*", spec.path, logged(api_route(spec)))
     control.add_routes(app, STATE)
     admin.add_routes(app, STATE, registry)  # the Node SDK's /admin wire
+    cloudrun.install(app, STATE, registry)
+    names = {spec.path: spec.name for spec in registry}
+    faults.install(app, STATE, {**names, **{cloudrun.PREFIX + path: name for path, name in names.items()}})
     return app

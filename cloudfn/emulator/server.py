@@ -55,9 +55,16 @@ async def run_emulator(
         await runner.cleanup()
 
 
-def serve(apps: Iterable[AppSeed], *, host: str, port: int, token_ttl: float) -> None:
+def serve(
+    apps: Iterable[AppSeed],
+    *,
+    host: str,
+    port: int,
+    token_ttl: float,
+    state: EmulatorState | None = None,
+) -> None:
     """Block serving until SIGINT/SIGTERM (aiohttp's run_app handles both)."""
-    state = EmulatorState(apps, token_ttl=token_ttl)
+    state = state or EmulatorState(apps, token_ttl=token_ttl)
     app = create_app(state)
     lines = [f"cloudfn emulator on http://{host}:{port}"]
     lines += [f"  app {s.appid} (users: {', '.join(s.users) or 'none'})" for s in state.seeds]

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .faults import FaultPlan
+
 DEFAULT_APPID = "wx0123456789abcdef"
 DEFAULT_SECRET = "cloudfn-emulator-secret"  # a documented sandbox value, not a real AppSecret
 SEED_OPENID = "oJ4v0wRAfiXcnIbM3SgGEUkTw3Qw"
@@ -122,6 +124,8 @@ class EmulatorState:
         *,
         token_ttl: float = TOKEN_TTL_S,
         clock: Clock | None = None,
+        faults: FaultPlan | None = None,
+        cloudrun_whitelist: Iterable[str] | None = None,
     ) -> None:
         seeds = list(apps) or [AppSeed(DEFAULT_APPID, DEFAULT_SECRET, (SEED_OPENID,))]
         self.seeds = seeds
@@ -131,6 +135,11 @@ class EmulatorState:
         self.tokens: dict[str, Token] = {}
         self.requests: list[dict[str, Any]] = []
         self.token_requests = 0
+        self.faults = faults or FaultPlan()
+        # APIs the Cloud Run open-API channel may call (None: all), see cloudrun.py.
+        self.cloudrun_whitelist: set[str] | None = (
+            None if cloudrun_whitelist is None else set(cloudrun_whitelist)
+        )
         self.reset()
 
     def reset(self) -> None:
@@ -142,6 +151,7 @@ class EmulatorState:
         self.requests = []
         self.token_requests = 0
         self.clock.offset = 0.0
+        self.faults.reset()
 
     def app(self, appid: str) -> AppState:
         try:
@@ -160,6 +170,9 @@ class EmulatorState:
         if not secrets.compare_digest(app.secret, secret):
             raise ApiError(40125, "invalid appsecret")
         return app
+
+    def issue_token(self, appid: str, kind: str) -> Token:
+        return self._issue(appid, kind)
 
     def _issue(self, appid: str, kind: str) -> Token:
         now = self.clock()
@@ -242,4 +255,5 @@ class EmulatorState:
                 "live": sum(1 for t in self.tokens.values() if t.expires_at > now),
                 "issued": self.token_requests,
             },
+            "faults": self.faults.snapshot(),
         }

@@ -30,11 +30,17 @@ REFRESH_MARGIN_S = 60.0
 class TokenFetchError(Exception):
     """The token endpoint refused (wrong AppSecret, unknown AppID, quota...)."""
 
-    def __init__(self, errcode: int, errmsg: str, *, appid: str) -> None:
+    def __init__(self, errcode: int, errmsg: str, *, appid: str, status: int = 200) -> None:
         super().__init__(f"errcode {errcode}: {errmsg}")
         self.errcode = errcode
         self.errmsg = errmsg
         self.appid = appid
+        self.status = status
+
+    @property
+    def transient(self) -> bool:
+        """System busy (-1) or a server-side HTTP error: worth another try."""
+        return self.errcode == -1 or self.status >= 500
 
 
 class TokenProvider:
@@ -99,7 +105,12 @@ class TokenProvider:
                 return token.value
 
     async def invalidate(self, value: str) -> None:
-        """Forget ``value`` after the server rejected it (no-op if already replaced)."""
+        """Forget ``value`` after the server rejected it (no-op if already replaced).
+
+        The store compares and deletes atomically, so when every instance of a
+        fleet sees the same rejection only the first discard removes anything,
+        and the next get() fetches once for all of them.
+        """
         await self.store.discard(self.key, value)
 
     async def _fetch(self) -> CachedToken:
@@ -120,13 +131,16 @@ class TokenProvider:
             answer = json.loads(raw)
         except ValueError:
             raise TokenFetchError(
-                -1, f"token endpoint answered HTTP {response.status} without JSON", appid=self.appid
+                -1,
+                f"token endpoint answered HTTP {response.status} without JSON",
+                appid=self.appid,
+                status=response.status,
             ) from None
         if not isinstance(answer, dict) or "access_token" not in answer:
             errcode = int(answer.get("errcode", -1)) if isinstance(answer, dict) else -1
             errmsg = str(answer.get("errmsg", "")) if isinstance(answer, dict) else ""
             log.warning("access token fetch for %s refused: errcode %s", self.appid, errcode)
-            raise TokenFetchError(errcode or -1, errmsg, appid=self.appid)
+            raise TokenFetchError(errcode or -1, errmsg, appid=self.appid, status=response.status)
         lifetime = float(answer.get("expires_in", 7200))
         margin = min(REFRESH_MARGIN_S, lifetime / 2)
         log.debug("fetched access token for %s (%s), expires in %ss", self.appid, self.endpoint, lifetime)

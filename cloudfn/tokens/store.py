@@ -18,6 +18,10 @@ class CachedToken:
         return f"CachedToken(value='***', expires_at={self.expires_at!r})"
 
 
+class TokenStoreError(Exception):
+    """The shared store failed (Redis down, directory not writable); the message names the fix."""
+
+
 class TokenStore(Protocol):
     """Storage shared by everything that must use the same token.
 

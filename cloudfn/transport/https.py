@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -11,11 +12,12 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from ..errors import NETWORK_ERROR
+from ..errors import NETWORK_ERROR, SYSTEM_ERROR
 from ..redact import Secret, redact
-from ..tokens import TokenFetchError, TokenProvider, TokenStore
+from ..tokens import TokenFetchError, TokenProvider, TokenStore, TokenStoreError
 from ..tokens.provider import REJECTED_TOKEN_CODES, TokenEndpoint
 from .base import ApiRequest, ApiResponse, TransportError
+from .retry import RetryPolicy, send_with_retries
 
 log = logging.getLogger("cloudfn.transport.https")
 
@@ -47,6 +49,8 @@ class HttpsTransport:
 
     When the server rejects the token (40001/40014/42001) the token is dropped
     from the shared cache and the call is sent once more with a fresh one.
+    Transient failures are retried by ``retry`` (see :mod:`.retry`), never
+    past ``deadline`` seconds from the start of the call.
     """
 
     def __init__(
@@ -59,8 +63,12 @@ class HttpsTransport:
         token_store: TokenStore | None = None,
         session: aiohttp.ClientSession | None = None,
         credentials: Mapping[str, Secret] | None = None,
+        retry: RetryPolicy | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.base_url = URL(base_url)
+        self.retry = retry if retry is not None else RetryPolicy()
+        self.deadline = deadline
         self.appid = appid
         self._session = session
         self._owns_session = session is None
@@ -110,25 +118,38 @@ class HttpsTransport:
 
     async def send(self, request: ApiRequest) -> ApiResponse:
         provider = self.provider(request.appid)
-        try:
+        refreshed = False  # one refresh per call, however many retries
+
+        async def attempt() -> ApiResponse:
+            nonlocal refreshed
             token = await provider.get()
             response = await self._send_once(request, token)
-            if rejected_token(response):
+            if rejected_token(response) and not refreshed:
+                refreshed = True
                 log.info("%s: access token rejected, refreshing once", request.api)
                 await provider.invalidate(token)
                 token = await provider.get()
                 response = await self._send_once(request, token)
             return response
+
+        deadline = asyncio.get_running_loop().time() + self.deadline if self.deadline else None
+        try:
+            return await send_with_retries(self.retry, attempt, deadline=deadline, what=request.api)
         except TokenFetchError as exc:
-            raise TransportError(
-                exc.errcode,
-                exc.errmsg,
-                detail=(
+            if exc.transient:
+                detail = (
+                    f"access_token: the token endpoint failed for appid {exc.appid} "
+                    f"(HTTP {exc.status}, errcode {exc.errcode}) on every attempt. Fix: retry later"
+                )
+            else:
+                detail = (
                     f"access_token: the token endpoint refused appid {exc.appid} "
                     f"(errcode {exc.errcode}). Fix: check the AppID and AppSecret "
                     "(CLOUDFN_APPID / CLOUDFN_SECRET)"
-                ),
-            ) from None
+                )
+            raise TransportError(exc.errcode, exc.errmsg, detail=detail) from None
+        except TokenStoreError as exc:
+            raise TransportError(SYSTEM_ERROR, "system error", detail=str(exc)) from None
         except aiohttp.ClientError as exc:
             # str(exc) may hold the request URL, with the token in its query.
             reason = redact(f"{type(exc).__name__}: {exc}")
