@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 _UPPER = re.compile(r"[A-Z]")
 _UNDERSCORE_LOWER = re.compile(r"_[a-z]")
 
 
+# Keys repeat from call to call (the same API fields), so each spelling is converted once.
+@lru_cache(maxsize=4096)
 def camel_to_snake(name: str) -> str:
     """``updateType`` -> ``update_type``; an upper-case first letter is only lowered."""
     return _UPPER.sub(lambda m: ("_" if m.start() else "") + m.group().lower(), name)
 
 
+@lru_cache(maxsize=4096)
 def snake_to_camel(name: str) -> str:
     """``tagid_list`` -> ``tagidList``; ``_`` before anything but a-z stays."""
     return _UNDERSCORE_LOWER.sub(lambda m: m.group()[1].upper(), name)

@@ -25,7 +25,7 @@ from ..errors import (
 )
 from ..transport.base import ApiRequest, ApiResponse, Transport, TransportError
 from .registry import ApiSpec, Registry
-from .validation import find_violation
+from .validation import encoding_violation, find_violation
 
 log = logging.getLogger("cloudfn.openapi")
 
@@ -75,14 +75,18 @@ class OpenApiCaller:
         body = dict(data or {})
         if convert_case:
             body = to_snake_keys(body)
-        if self.validate:
-            violation = find_violation(spec, body)
-            if violation is not None:
-                raise CloudSDKError(
-                    violation.errcode,
-                    api_fail(api, f"{violation.errmsg} rid: {local_rid()}"),
-                    detail=f"{violation.detail} (checked locally; nothing was sent)",
-                )
+        # With validation off (as in the Node SDK) the server's rules, size
+        # included, are left to the server; a body that cannot be encoded at
+        # all is still refused here, rather than failing inside the transport.
+        violation = (
+            find_violation(spec, body) if self.validate else encoding_violation(body, check_size=False)
+        )
+        if violation is not None:
+            raise CloudSDKError(
+                violation.errcode,
+                api_fail(api, f"{violation.errmsg} rid: {local_rid()}"),
+                detail=f"{violation.detail} (checked locally; nothing was sent)",
+            )
         return ApiRequest(api=api, method=spec.method, path=spec.path, body=body, appid=appid)
 
     def _not_found(self, api: str) -> CloudSDKError:

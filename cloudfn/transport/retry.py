@@ -18,6 +18,7 @@ import asyncio
 import json
 import logging
 import random
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -79,11 +80,15 @@ class RetryPolicy:
 NO_RETRY = RetryPolicy(attempts=1)
 
 
+_SYSTEM_BUSY_HINT = re.compile(rb'"errcode"\s*:\s*-1\b')
+
+
 def retryable_response(response: ApiResponse) -> bool:
     """HTTP 5xx, or a JSON answer with errcode -1 (system busy)."""
     if response.status >= 500:
         return True
-    if not response.is_json or b"errcode" not in response.body:
+    # A byte scan first, so a normal answer is not parsed an extra time.
+    if not response.is_json or not _SYSTEM_BUSY_HINT.search(response.body):
         return False
     try:
         answer = json.loads(response.body)
