@@ -20,11 +20,17 @@ _LAZY = {
     "init": "cloudfn.cloud",
     "Cloud": "cloudfn.cloud",
     "FunctionConfig": "cloudfn.config",
+    "getWXContext": "cloudfn.runtime.context",
+    "get_wx_context": "cloudfn.runtime.context",
+    "run_sync": "cloudfn.sync",
+    "BlockingCloud": "cloudfn.sync",
 }
 
 if TYPE_CHECKING:
     from .cloud import Cloud, init
     from .config import FunctionConfig
+    from .runtime.context import getWXContext, get_wx_context
+    from .sync import BlockingCloud, run_sync
 
 
 def __getattr__(name: str) -> Any:
@@ -38,9 +44,13 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DYNAMIC_CURRENT_ENV",
+    "BlockingCloud",
     "Cloud",
     "CloudSDKError",
     "FunctionConfig",
     "__version__",
+    "getWXContext",
+    "get_wx_context",
     "init",
+    "run_sync",
 ]
