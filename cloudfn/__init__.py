@@ -29,7 +29,7 @@ _LAZY = {
 if TYPE_CHECKING:
     from .cloud import Cloud, init
     from .config import FunctionConfig
-    from .runtime.context import getWXContext, get_wx_context
+    from .runtime.context import get_wx_context, getWXContext
     from .sync import BlockingCloud, run_sync
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ast
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             except CronError as exc:
                 problems.append(f"{config_path}: triggers[{trigger.name}]: {exc}")
                 continue
-            upcoming = schedule.upcoming(datetime.now(timezone.utc), 3)
+            upcoming = schedule.upcoming(datetime.now(UTC), 3)
             times = ", ".join(t.isoformat() for t in upcoming) or "never (no fire time left)"
             notes.append(f"trigger {trigger.name}: {trigger.cron!r} next at {times}")
     problems += check_handler(directory / "index.py")

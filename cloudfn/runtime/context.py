@@ -37,7 +37,7 @@ def environ() -> Mapping[str, str]:
     return {**os.environ, **overlay}
 
 
-def getWXContext() -> dict[str, Any]:  # noqa: N802 - the Node SDK's name, for ported code
+def getWXContext() -> dict[str, Any]:
     """The WeChat context of the running invocation, read exactly as wx-server-sdk reads it.
 
     ``WX_CONTEXT_KEYS`` lists the variables to read; numeric values become

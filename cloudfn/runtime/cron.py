@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import cached_property
 
 PLATFORM_TZ = timezone(timedelta(hours=8), "UTC+8")
@@ -187,7 +187,7 @@ def parse_timezone(text: str) -> tzinfo:
     """``UTC+8``, ``+08:00``, ``UTC`` or an IANA name (``Asia/Shanghai``)."""
     value = text.strip()
     if value.upper() in ("UTC", "GMT", "Z"):
-        return timezone.utc
+        return UTC
     match = _OFFSET.match(value)
     if match:
         minutes = int(match["hours"]) * 60 + int(match["minutes"] or 0)

@@ -72,7 +72,7 @@ class InvocationContext(dict[str, Any]):
     def get_remaining_time_in_millis(self) -> int:
         return max(0, round((self._deadline - time.monotonic()) * 1000))
 
-    getRemainingTimeInMillis = get_remaining_time_in_millis  # noqa: N815 - Node spelling
+    getRemainingTimeInMillis = get_remaining_time_in_millis
 
     def __getattr__(self, name: str) -> Any:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from .cron import PLATFORM_TZ, CronSchedule, parse_cron
@@ -20,7 +20,7 @@ TIMER_SOURCE = "wx_trigger"
 
 def timer_event(trigger_name: str, fire_time: datetime) -> dict[str, Any]:
     """The event a timer trigger passes, as the platform shapes it (time in UTC)."""
-    moment = fire_time.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = fire_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {"Type": "Timer", "TriggerName": trigger_name, "Time": moment, "Message": ""}
 
 
@@ -46,7 +46,7 @@ class TimerScheduler:
         ]
         self.wx_context = {"SOURCE": TIMER_SOURCE, **(wx_context or {})}
         self.on_result = on_result
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._tasks: list[asyncio.Task[None]] = []
         self._runs: set[asyncio.Task[None]] = set()
 
