@@ -29,12 +29,21 @@ _HIDDEN = frozenset({"API_TOKEN", "TRIGGER_API_TOKEN_V0"})
 _SPECIAL = {"ENV": "TCB_ENV", "SOURCE": "TCB_SOURCE"}
 
 
+# The keys the platform lists in WX_CONTEXT_KEYS; those without a value are skipped.
+STANDARD_KEYS = ("OPENID", "APPID", "UNIONID", "FROM_OPENID", "FROM_APPID", "FROM_UNIONID", "CLIENTIP", "CLIENTIPV6")
+
+
 def environ() -> Mapping[str, str]:
-    """``os.environ`` as the running invocation sees it (its WX variables laid over)."""
+    """``os.environ`` as the running invocation sees it.
+
+    Inside an invocation its WX variables replace the process's own (``WX_*``
+    and ``TCB_SOURCE``), so nothing leaks in from the process environment.
+    """
     overlay = _INVOCATION_ENVIRON.get()
-    if not overlay:
+    if overlay is None:
         return os.environ
-    return {**os.environ, **overlay}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("WX_") and k != "TCB_SOURCE"}
+    return {**base, **overlay}
 
 
 def getWXContext() -> dict[str, Any]:
@@ -72,8 +81,9 @@ get_wx_context = getWXContext
 def context_environ(wx_context: Mapping[str, Any]) -> dict[str, str]:
     """The environment variables through which the platform would pass ``wx_context``.
 
-    ``{"OPENID": "o1", "SOURCE": "wx_client"}`` -> ``WX_CONTEXT_KEYS=WX_OPENID``,
-    ``WX_OPENID=o1``, ``TCB_SOURCE=wx_client``. ``None`` values are left out.
+    ``{"OPENID": "o1", "SOURCE": "wx_client"}`` -> ``WX_OPENID=o1``,
+    ``TCB_SOURCE=wx_client`` and ``WX_CONTEXT_KEYS`` listing WX_OPENID and the
+    platform's other standard keys (read only when set). ``None`` values are left out.
     """
     variables: dict[str, str] = {}
     listed: list[str] = []
@@ -93,7 +103,7 @@ def context_environ(wx_context: Mapping[str, Any]) -> dict[str, str]:
         name = f"WX_{key}"
         variables[name] = text
         listed.append(name)
-    # Always set: an invocation with no WX context must not see another's list.
+    listed += [f"WX_{key}" for key in STANDARD_KEYS if f"WX_{key}" not in listed]
     variables["WX_CONTEXT_KEYS"] = ",".join(listed)
     return variables
 

@@ -54,11 +54,13 @@ def wx_context_from_headers(headers: Mapping[str, str]) -> dict[str, str]:
     these headers; a server reachable without it must not trust them.
     """
     context: dict[str, str] = {}
+    forwarded = ""
     for name, value in headers.items():
         lower = name.lower()
         if lower.startswith("x-wx-") and lower not in _SECRET_HEADERS and "token" not in lower:
             context[lower[5:].upper().replace("-", "_")] = value
-    forwarded = headers.get("x-forwarded-for", "").split(",")[0].strip()
+        elif lower == "x-forwarded-for":
+            forwarded = value.split(",")[0].strip()
     if forwarded and "CLIENTIP" not in context and "CLIENTIPV6" not in context:
         context["CLIENTIPV6" if ":" in forwarded else "CLIENTIP"] = forwarded
     return context
