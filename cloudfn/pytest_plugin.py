@@ -186,7 +186,9 @@ def cloud(wx_emulator: WxEmulator, _cloudfn_loop: BackgroundLoop) -> Iterator[Cl
     from .sync import LoopBoundTransport
     from .transport.https import HttpsTransport
 
-    settings = Settings(base_url=wx_emulator.base_url, appid=wx_emulator.appid, secret=Secret(wx_emulator.secret))
+    settings = Settings(
+        base_url=wx_emulator.base_url, appid=wx_emulator.appid, secret=Secret(wx_emulator.secret)
+    )
     inner = HttpsTransport(appid=wx_emulator.appid, secret=settings.secret, base_url=wx_emulator.base_url)
     instance = Cloud(settings, transport=LoopBoundTransport(inner, _cloudfn_loop.loop))
     yield instance

@@ -23,15 +23,23 @@ def test_unknown_permission_suggests_the_closest(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "logistics.updatePrinters is not an API cloudfn knows" in done.stdout
     assert "did you mean logistics.updatePrinter?" in done.stdout
-    assert "foo.barBaz is not an API cloudfn knows" in done.stdout and "schemas/foo/barBaz.json" in done.stdout
+    assert (
+        "foo.barBaz is not an API cloudfn knows" in done.stdout and "schemas/foo/barBaz.json" in done.stdout
+    )
 
 
 def test_cron_is_checked_and_next_times_shown(tmp_path: Path) -> None:
     good = write_function(
-        tmp_path, "good", OK_HANDLER, {"triggers": [{"name": "daily", "type": "timer", "config": "0 0 2 * * * *"}]}
+        tmp_path,
+        "good",
+        OK_HANDLER,
+        {"triggers": [{"name": "daily", "type": "timer", "config": "0 0 2 * * * *"}]},
     )
     bad = write_function(
-        tmp_path, "bad", OK_HANDLER, {"triggers": [{"name": "daily", "type": "timer", "config": "0 0 2 * * *"}]}
+        tmp_path,
+        "bad",
+        OK_HANDLER,
+        {"triggers": [{"name": "daily", "type": "timer", "config": "0 0 2 * * *"}]},
     )
     ok = run_cli("check", str(good))
     assert ok.returncode == 0 and "trigger daily: '0 0 2 * * * *' next at" in ok.stdout
@@ -44,7 +52,9 @@ def test_cron_is_checked_and_next_times_shown(tmp_path: Path) -> None:
 
 
 def test_invalid_config_and_handler_problems(tmp_path: Path) -> None:
-    directory = write_function(tmp_path, "both", "def handler(event, context):\n    pass\n", '{"timeout": -1}')
+    directory = write_function(
+        tmp_path, "both", "def handler(event, context):\n    pass\n", '{"timeout": -1}'
+    )
     done = run_cli("check", str(directory))
     assert done.returncode == 1
     assert f"{directory / 'config.json'}: timeout" in done.stdout

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from runtime_helpers import EXAMPLE, clean_environ, run_cli, write_function
 
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import SEED_OPENID
 from cloudfn.sync import BackgroundLoop
-from runtime_helpers import EXAMPLE, clean_environ, run_cli, write_function
 
 WHOAMI = """
 import cloudfn
@@ -31,7 +31,9 @@ def test_the_example_prints_the_platform_result() -> None:
 
 def test_event_wx_context_and_handler_output(tmp_path: Path) -> None:
     directory = write_function(tmp_path, "whoami", WHOAMI)
-    done = run_cli("invoke", str(directory), "--event", '{"n": 1, "名": "值"}', "--openid", "oX", "--appid", "wxY")
+    done = run_cli(
+        "invoke", str(directory), "--event", '{"n": 1, "名": "值"}', "--openid", "oX", "--appid", "wxY"
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["event"] == {"n": 1, "名": "值"} and '"名": "值"' in done.stdout  # ensure_ascii=False
@@ -73,7 +75,9 @@ def test_bad_events(event: str, message: str) -> None:
 
 
 def test_raising_function_exits_non_zero(tmp_path: Path) -> None:
-    directory = write_function(tmp_path, "boom", "async def main(event, context):\n    raise RuntimeError('jammed')\n")
+    directory = write_function(
+        tmp_path, "boom", "async def main(event, context):\n    raise RuntimeError('jammed')\n"
+    )
     done = run_cli("invoke", str(directory))
     assert done.returncode == 1 and done.stdout == ""
     assert "RuntimeError: jammed" in done.stderr and "index.py" in done.stderr
@@ -84,7 +88,8 @@ def test_raised_sdk_error_prints_errcode_and_errmsg(tmp_path: Path) -> None:
         tmp_path,
         "raises",
         "import cloudfn\ncloud = cloudfn.init()\n\nasync def main(e, c):\n"
-        "    return await cloud.openapi.logistics.updatePrinter({'openid': 'nobody', 'updateType': 'bind'})\n",
+        "    return await cloud.openapi.logistics.updatePrinter(\n"
+        "        {'openid': 'nobody', 'updateType': 'bind'})\n",
     )
     done = run_cli("invoke", str(directory))
     assert done.returncode == 1
@@ -94,7 +99,9 @@ def test_raised_sdk_error_prints_errcode_and_errmsg(tmp_path: Path) -> None:
 
 
 def test_timeout_exits_non_zero(tmp_path: Path) -> None:
-    directory = write_function(tmp_path, "slow", "import asyncio\n\nasync def main(e, c):\n    await asyncio.sleep(30)\n")
+    directory = write_function(
+        tmp_path, "slow", "import asyncio\n\nasync def main(e, c):\n    await asyncio.sleep(30)\n"
+    )
     done = run_cli("invoke", str(directory), "--timeout", "0.2")
     assert done.returncode == 1 and "Invoking task timed out after 0.2 seconds" in done.stderr
 
@@ -116,7 +123,9 @@ def external_emulator() -> Iterator[RunningEmulator]:
     loop.stop()
 
 
-def test_configured_backend_is_used_instead_of_an_embedded_emulator(external_emulator: RunningEmulator) -> None:
+def test_configured_backend_is_used_instead_of_an_embedded_emulator(
+    external_emulator: RunningEmulator,
+) -> None:
     env = clean_environ(
         CLOUDFN_BASE_URL=external_emulator.base_url,
         CLOUDFN_APPID=external_emulator.appid,
@@ -126,7 +135,9 @@ def test_configured_backend_is_used_instead_of_an_embedded_emulator(external_emu
     assert done.returncode == 0, done.stderr
     assert external_emulator.state.apps[external_emulator.appid].printers[SEED_OPENID].tagids == ["5"]
     wrong_secret = clean_environ(
-        CLOUDFN_BASE_URL=external_emulator.base_url, CLOUDFN_APPID=external_emulator.appid, CLOUDFN_SECRET="wrong"
+        CLOUDFN_BASE_URL=external_emulator.base_url,
+        CLOUDFN_APPID=external_emulator.appid,
+        CLOUDFN_SECRET="wrong",
     )
     refused = run_cli("invoke", str(EXAMPLE), env=wrong_secret)
     assert json.loads(refused.stdout)["errCode"] == 40125  # the example returns the error

@@ -25,7 +25,9 @@ def _project(root: Path, test_source: str) -> Path:
     shutil.copytree(EXAMPLE, root / "examples" / "update_printer")
     (root / "tests").mkdir()
     (root / "tests" / "test_update_printer.py").write_text(test_source, encoding="utf-8")
-    (root / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n")
+    (root / "pytest.ini").write_text(
+        "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+    )
     return root
 
 

@@ -7,7 +7,13 @@ import pytest
 import cloudfn
 from cloudfn.runtime.context import context_environ, getWXContext, wx_context_scope
 
-PLATFORM_KEYS = "WX_OPENID,WX_APPID,WX_UNIONID,WX_CLIENTIP,WX_API_TOKEN,API_TOKEN,TRIGGER_API_TOKEN_V0,WX_TRIGGER_API_TOKEN_V0,WX_COUNT,WX_NEG,WX_MISSING,CUSTOM"
+PLATFORM_KEYS = ",".join(
+    [
+        *("WX_OPENID", "WX_APPID", "WX_UNIONID", "WX_CLIENTIP"),
+        *("WX_API_TOKEN", "API_TOKEN", "TRIGGER_API_TOKEN_V0", "WX_TRIGGER_API_TOKEN_V0"),
+        *("WX_COUNT", "WX_NEG", "WX_MISSING", "CUSTOM"),
+    ]
+)
 
 
 @pytest.fixture

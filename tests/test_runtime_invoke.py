@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from runtime_helpers import EXAMPLE, write_function
 
 import cloudfn
 from cloudfn.emulator.server import RunningEmulator, run_emulator
@@ -16,7 +17,6 @@ from cloudfn.emulator.state import SEED_OPENID
 from cloudfn.runtime.backend import emulator_environ
 from cloudfn.runtime.invoke import invoke
 from cloudfn.runtime.loader import CloudFunction, load_function
-from runtime_helpers import EXAMPLE, write_function
 
 
 @pytest.fixture
@@ -102,12 +102,14 @@ async def test_permissions_come_from_the_functions_config(tmp_path: Path, emulat
 
 async def test_raised_exception(tmp_path: Path) -> None:
     directory = write_function(
-        tmp_path, "boom", "def helper():\n    raise ValueError('no printer')\n\nasync def main(e, c):\n    helper()\n"
+        tmp_path,
+        "boom",
+        "def helper():\n    raise ValueError('no printer')\n\nasync def main(e, c):\n    helper()\n",
     )
     outcome = await invoke(load_function(directory), {})
     assert outcome.result is None and outcome.error == "ValueError: no printer"
     assert outcome.error_kind == "raised" and outcome.error_code == -504002
-    assert outcome.traceback is not None and "index.py\", line 2, in helper" in outcome.traceback
+    assert outcome.traceback is not None and 'index.py", line 2, in helper' in outcome.traceback
     assert "runtime/invoke.py" not in outcome.traceback
     body = outcome.error_body()
     assert body["requestId"] == outcome.request_id and "stackTrace" not in body
@@ -135,7 +137,9 @@ async def test_timeout_fails_the_invocation(tmp_path: Path, handler: str) -> Non
 
 
 async def test_a_timeout_error_raised_by_the_handler_is_not_a_timeout(tmp_path: Path) -> None:
-    directory = write_function(tmp_path, "own_timeout", "async def main(e, c):\n    raise TimeoutError('upstream')\n")
+    directory = write_function(
+        tmp_path, "own_timeout", "async def main(e, c):\n    raise TimeoutError('upstream')\n"
+    )
     outcome = await invoke(load_function(directory), {})
     assert outcome.error_kind == "raised" and outcome.error == "TimeoutError: upstream"
 
@@ -235,7 +239,11 @@ async def test_return_values_as_json_stringify_sees_them(tmp_path: Path) -> None
         """,
     )
     outcome = await invoke(load_function(directory), {})
-    assert outcome.result == {"err": {"errCode": -1, "errMsg": "x"}, "buf": {"type": "Buffer", "data": [104, 105]}, "items": [1, 2]}
+    assert outcome.result == {
+        "err": {"errCode": -1, "errMsg": "x"},
+        "buf": {"type": "Buffer", "data": [104, 105]},
+        "items": [1, 2],
+    }
     unjsonable = write_function(tmp_path, "unjsonable", "def main(e, c):\n    return {'when': object()}\n")
     failed = await invoke(load_function(unjsonable), {})
     assert failed.error_kind == "raised" and "JSON cannot hold" in (failed.error or "")
@@ -259,7 +267,11 @@ async def test_concurrent_invocations_see_only_their_own_wx_context(tmp_path: Pa
     users = [f"o-user-{i}" for i in range(20)]
     outcomes = await asyncio.gather(
         *(
-            invoke(function, {"pause": (i % 5) / 100}, wx_context={"OPENID": user, "APPID": "wxA", "CLIENTIP": "10.0.0.1"})
+            invoke(
+                function,
+                {"pause": (i % 5) / 100},
+                wx_context={"OPENID": user, "APPID": "wxA", "CLIENTIP": "10.0.0.1"},
+            )
             for i, user in enumerate(users)
         )
     )
@@ -273,10 +285,13 @@ async def test_sync_handlers_concurrently_see_their_own_context(tmp_path: Path) 
     directory = write_function(
         tmp_path,
         "whoami_sync",
-        "import time, cloudfn\n\ndef main(event, context):\n    time.sleep(0.05)\n    return cloudfn.getWXContext()['OPENID']\n",
+        "import time, cloudfn\n\ndef main(event, context):\n"
+        "    time.sleep(0.05)\n    return cloudfn.getWXContext()['OPENID']\n",
     )
     function = load_function(directory)
-    outcomes = await asyncio.gather(*(invoke(function, {}, wx_context={"OPENID": f"o{i}"}) for i in range(10)))
+    outcomes = await asyncio.gather(
+        *(invoke(function, {}, wx_context={"OPENID": f"o{i}"}) for i in range(10))
+    )
     assert [o.result for o in outcomes] == [f"o{i}" for i in range(10)]
 
 

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from runtime_helpers import EXAMPLE, write_function
 
 from cloudfn.runtime.loader import FunctionLoadError, load_function
-from runtime_helpers import EXAMPLE, write_function
 
 
 def test_loads_the_example(tmp_path: Path) -> None:
@@ -117,12 +117,15 @@ def test_handler_with_the_wrong_signature(tmp_path: Path) -> None:
         load_function(directory)
 
 
-def test_env_variables_are_set_before_the_module_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_env_variables_are_set_before_the_module_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("CLOUDFN_TEST_GREETING", raising=False)
     directory = write_function(
         tmp_path,
         "f",
-        "import os\nAT_IMPORT = os.environ['CLOUDFN_TEST_GREETING']\n\ndef main(e, c):\n    return AT_IMPORT\n",
+        "import os\nAT_IMPORT = os.environ['CLOUDFN_TEST_GREETING']\n\n"
+        "def main(e, c):\n    return AT_IMPORT\n",
         {"envVariables": {"CLOUDFN_TEST_GREETING": "hello"}},
     )
     try:
@@ -132,7 +135,9 @@ def test_env_variables_are_set_before_the_module_runs(tmp_path: Path, monkeypatc
         os.environ.pop("CLOUDFN_TEST_GREETING", None)
 
 
-def test_top_level_init_takes_the_runner_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_top_level_init_takes_the_runner_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CLOUDFN_BASE_URL", "http://configured.invalid")
     directory = write_function(
         tmp_path,

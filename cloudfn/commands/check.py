@@ -21,7 +21,8 @@ def check_handler(entry: Path) -> list[str]:
 
     if not entry.is_file():
         return [
-            f"{entry}: no such file. Fix: put the handler in index.py, e.g. `async def main(event, context): ...`"
+            f"{entry}: no such file. "
+            "Fix: put the handler in index.py, e.g. `async def main(event, context): ...`"
         ]
     try:
         tree = ast.parse(entry.read_text(encoding="utf-8"), filename=str(entry))

@@ -39,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--emulator",
         action="store_true",
-        help="send cloud calls to an embedded emulator (default: CLOUDFN_BASE_URL/CLOUDFN_APPID/CLOUDFN_SECRET)",
+        help="send cloud calls to an embedded emulator "
+        "(default: CLOUDFN_BASE_URL/CLOUDFN_APPID/CLOUDFN_SECRET)",
     )
     parser.add_argument("--debug", action="store_true", help="tracebacks in error answers, debug logging")
 
@@ -90,7 +91,8 @@ async def _serve(args: argparse.Namespace) -> int:
             return 2
         except OSError as exc:
             print(
-                f"cloudfn serve: cannot listen on {args.host}:{args.port} ({exc.strerror}). Fix: pick another --port",
+                f"cloudfn serve: cannot listen on {args.host}:{args.port} ({exc.strerror}). "
+                "Fix: pick another --port",
                 file=sys.stderr,
             )
             return 2

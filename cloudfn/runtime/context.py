@@ -30,7 +30,16 @@ _SPECIAL = {"ENV": "TCB_ENV", "SOURCE": "TCB_SOURCE"}
 
 
 # The keys the platform lists in WX_CONTEXT_KEYS; those without a value are skipped.
-STANDARD_KEYS = ("OPENID", "APPID", "UNIONID", "FROM_OPENID", "FROM_APPID", "FROM_UNIONID", "CLIENTIP", "CLIENTIPV6")
+STANDARD_KEYS = (
+    "OPENID",
+    "APPID",
+    "UNIONID",
+    "FROM_OPENID",
+    "FROM_APPID",
+    "FROM_UNIONID",
+    "CLIENTIP",
+    "CLIENTIPV6",
+)
 
 
 def environ() -> Mapping[str, str]:

@@ -4,8 +4,9 @@
 ``*``, ``N``, ``N-M``, with an optional ``/STEP``; months JAN-DEC, weekdays
 0-6 (0 = Sunday) or SUN-SAT; day and weekday OR-ed when both are restricted.
 croniter (``second_at_beginning=True``) computes fire times with exactly
-these semantics (a field is "restricted" unless it is a bare ``*``), but it also accepts extensions the platform rejects
-(``L``, ``#``, ``?``, ``H``, weekday 7), so the grammar is checked first.
+these semantics (a field is "restricted" unless it is a bare ``*``), but
+it also accepts extensions the platform rejects (``L``, ``#``, ``?``, ``H``,
+weekday 7), so the grammar is checked first.
 """
 
 from __future__ import annotations

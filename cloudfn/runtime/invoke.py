@@ -15,7 +15,7 @@ import json
 import time
 import traceback
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -164,7 +164,7 @@ async def invoke(
     event: Any,
     *,
     wx_context: Mapping[str, Any] | None = None,
-    timeout: float | None = None,
+    timeout: float | None = None,  # noqa: ASYNC109 - the public contract; applied with asyncio.timeout
     request_id: str | None = None,
 ) -> InvocationResult:
     """Run ``function`` once with ``event`` and ``wx_context`` (OPENID, APPID, SOURCE, ENV...).
@@ -228,7 +228,9 @@ async def invoke(
     return finish(result)
 
 
-def _raised(function: CloudFunction, exc: BaseException, finish: Any) -> InvocationResult:
+def _raised(
+    function: CloudFunction, exc: BaseException, finish: Callable[..., InvocationResult]
+) -> InvocationResult:
     stack = _user_traceback(function, exc)
     if isinstance(exc, CloudSDKError):
         return finish(

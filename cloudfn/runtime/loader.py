@@ -13,7 +13,7 @@ import inspect
 import os
 import sys
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +85,7 @@ def _function_error(directory: Path, exc: BaseException) -> FunctionLoadError:
 
 
 @contextmanager
-def _runner_environ(values: Mapping[str, str]):  # type: ignore[no-untyped-def]
+def _runner_environ(values: Mapping[str, str]) -> Iterator[None]:
     from ..cloud import RUNNER_ENVIRON
 
     token = RUNNER_ENVIRON.set(values)
