@@ -89,3 +89,16 @@ def test_context_environ_shape() -> None:
 
 def test_dynamic_current_env_exists() -> None:
     assert cloudfn.DYNAMIC_CURRENT_ENV == "DYNAMIC_CURRENT_ENV"
+
+
+def test_edge_cases_follow_the_node_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    # wx-server-sdk 4.0.2 getWXContext: a bare "WX_" keeps its name; `TCB_ENV || SCF_NAMESPACE`.
+    monkeypatch.delenv("TCB_SOURCE", raising=False)
+    monkeypatch.setenv("WX_CONTEXT_KEYS", "WX_,,WX_OPENID")
+    monkeypatch.setenv("WX_", "bare")
+    monkeypatch.setenv("WX_OPENID", "o1")
+    monkeypatch.setenv("TCB_ENV", "")
+    monkeypatch.setenv("SCF_NAMESPACE", "")
+    assert getWXContext() == {"WX_": "bare", "OPENID": "o1", "ENV": ""}
+    monkeypatch.delenv("SCF_NAMESPACE")
+    assert "ENV" not in getWXContext()

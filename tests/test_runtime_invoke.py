@@ -300,3 +300,24 @@ def test_outcome_is_json_serialisable_for_the_example_shape() -> None:
     assert json.dumps({"errMsg": "openapi.logistics.updatePrinter:ok", "errCode": 0}) == (
         '{"errMsg": "openapi.logistics.updatePrinter:ok", "errCode": 0}'
     )
+
+
+async def test_plain_def_returning_a_cloud_call_is_awaited(tmp_path: Path, emulator: RunningEmulator) -> None:
+    directory = write_function(
+        tmp_path,
+        "returns_awaitable",
+        "import cloudfn\ncloud = cloudfn.init()\n\ndef main(event, context):\n"
+        "    return cloud.openapi.logistics.getPrinter({})\n",
+    )
+    function = await _load(directory, emulator)
+    try:
+        outcome = await invoke(function, {})
+    finally:
+        await function.close()
+    assert outcome.result == {
+        "count": 0,
+        "openid": [],
+        "tagidList": [],
+        "errMsg": "openapi.logistics.getPrinter:ok",
+        "errCode": 0,
+    }

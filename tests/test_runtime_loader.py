@@ -153,3 +153,13 @@ def test_top_level_init_takes_the_runner_configuration(
     assert settings.base_url == "http://127.0.0.1:9"  # the runner's, not the process environment's
     assert settings.appid == "wxrunner"
     assert settings.config is not None and settings.config.permissions == {"logistics.getPrinter"}
+
+
+def test_a_cron_the_platform_refuses_is_a_load_error(tmp_path: Path) -> None:
+    trigger = {"name": "nightly", "type": "timer", "config": "0 0 2 * * *"}
+    directory = write_function(tmp_path, "f", "def main(e, c):\n    return 1\n", {"triggers": [trigger]})
+    with pytest.raises(FunctionLoadError) as caught:
+        load_function(directory)
+    message = str(caught.value)
+    assert message.startswith(f"{directory / 'config.json'}: triggers[0].config: cron '0 0 2 * * *'")
+    assert "the platform needs 7" in message

@@ -33,6 +33,8 @@ async def main(event, context):
         await asyncio.sleep(3600)
     if action == "raise":
         raise ValueError("printer on fire")
+    if action == "raise_sdk":
+        await cloud.openapi.logistics.updatePrinter({"openid": "nobody", "updateType": "bind"})
     if action == "bind":
         openid = cloudfn.getWXContext()["OPENID"]
         await cloud.openapi.logistics.updatePrinter(
@@ -142,6 +144,15 @@ async def test_raising_handler_is_a_500_without_traceback(server: ServeProcess) 
     assert body["errorMessage"] == "ValueError: printer on fire"
     assert body["errorType"] == "ValueError" and body["requestId"] == "req-raise-1"
     assert "stackTrace" not in body and "Traceback" not in json.dumps(body)
+
+
+async def test_raised_sdk_error_keeps_errcode_and_errmsg(server: ServeProcess) -> None:
+    async with aiohttp.ClientSession() as session:
+        status, body = await post(session, server.url, {"action": "raise_sdk"})
+    assert status == 500 and body["errorType"] == "CloudSDKError"
+    assert body["errCode"] == body["errorCode"] == 40003
+    assert body["errMsg"].startswith("openapi.logistics.updatePrinter:fail invalid openid")
+    assert body["errorMessage"].startswith("errCode: 40003  | errMsg: openapi.logistics.updatePrinter:fail")
 
 
 @pytest.mark.parametrize(

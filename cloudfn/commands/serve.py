@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def _serve(args: argparse.Namespace) -> int:
     from ..emulator.server import run_emulator
-    from ..runtime.backend import emulator_environ
+    from ..runtime.backend import configured, emulator_environ
     from ..runtime.cron import CronError, parse_timezone
     from ..runtime.loader import FunctionLoadError, load_function
     from ..runtime.server import ServeOptions, serve_function
@@ -64,6 +64,12 @@ async def _serve(args: argparse.Namespace) -> int:
             runner_environ = emulator_environ(emulator)
             print(
                 f"cloudfn serve: cloud calls go to an embedded emulator at {emulator.base_url}",
+                file=sys.stderr,
+            )
+        elif not configured():
+            print(
+                "cloudfn serve: warning: CLOUDFN_APPID/CLOUDFN_SECRET are not set, so cloud calls will "
+                "fail. Fix: set them (and CLOUDFN_BASE_URL for an emulator), or pass --emulator",
                 file=sys.stderr,
             )
         try:

@@ -71,12 +71,13 @@ def getWXContext() -> dict[str, Any]:
         value = env.get(name)
         if not name or value is None:
             continue
-        key = name[3:] if name.startswith("WX_") else name
-        if name in _HIDDEN or key in _HIDDEN:
+        if name in _HIDDEN or (name.startswith("WX_") and name[3:] in _HIDDEN):
             continue
+        key = name[3:] if name.startswith("WX_") and len(name) > 3 else name
         context[key] = int(value) if _INTEGER.match(value) else value
+    # `TCB_ENV || SCF_NAMESPACE`: an empty TCB_ENV falls through; JSON drops an undefined ENV.
     namespace = env.get("TCB_ENV") or env.get("SCF_NAMESPACE")
-    if namespace:
+    if namespace is not None:
         context["ENV"] = namespace
     source = env.get("TCB_SOURCE")
     if source:

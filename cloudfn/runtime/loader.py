@@ -107,6 +107,17 @@ def _check_signature(handler: Handler, entry: Path, name: str) -> None:
         return
 
 
+def _check_triggers(config: FunctionConfig, config_path: Path) -> None:
+    """A cron the platform would refuse makes the whole config.json invalid, as on deploy."""
+    from .cron import CronError, parse_cron
+
+    for index, trigger in enumerate(config.triggers):
+        try:
+            parse_cron(trigger.cron)
+        except CronError as exc:
+            raise FunctionLoadError(f"{config_path}: triggers[{index}].config: {exc}") from None
+
+
 def load_function(
     directory: str | os.PathLike[str],
     *,
@@ -141,6 +152,7 @@ def load_function(
         config = FunctionConfig.load(config_path)
     except ConfigError as exc:
         raise FunctionLoadError(str(exc)) from None
+    _check_triggers(config, config_path)
     entry = path / ENTRY_FILE
     if not entry.is_file():
         raise FunctionLoadError(
