@@ -163,3 +163,15 @@ def test_a_cron_the_platform_refuses_is_a_load_error(tmp_path: Path) -> None:
     message = str(caught.value)
     assert message.startswith(f"{directory / 'config.json'}: triggers[0].config: cron '0 0 2 * * *'")
     assert "the platform needs 7" in message
+
+
+def test_repr_never_shows_the_secret(tmp_path: Path) -> None:
+    directory = write_function(tmp_path, "f", "def main(e, c):\n    return 1\n")
+    function = load_function(directory, runner_environ={"CLOUDFN_SECRET": "s3cr3t-value"})
+    assert "s3cr3t-value" not in repr(function)
+
+
+def test_sys_exit_at_import_is_a_load_error(tmp_path: Path) -> None:
+    directory = write_function(tmp_path, "f", "import sys\nsys.exit(3)\n")
+    with pytest.raises(FunctionLoadError, match=r"index\.py, line 2: SystemExit: 3"):
+        load_function(directory)

@@ -34,7 +34,7 @@ async def main(event, context):
     if action == "raise":
         raise ValueError("printer on fire")
     if action == "raise_sdk":
-        await cloud.openapi.logistics.updatePrinter({"openid": "nobody", "updateType": "bind"})
+        await cloud.openapi.logistics.updatePrinter({"openid": "nobody", "updateType": "sideways"})
     if action == "bind":
         openid = cloudfn.getWXContext()["OPENID"]
         await cloud.openapi.logistics.updatePrinter(
@@ -150,9 +150,10 @@ async def test_raised_sdk_error_keeps_errcode_and_errmsg(server: ServeProcess) -
     async with aiohttp.ClientSession() as session:
         status, body = await post(session, server.url, {"action": "raise_sdk"})
     assert status == 500 and body["errorType"] == "CloudSDKError"
-    assert body["errCode"] == body["errorCode"] == 40003
-    assert body["errMsg"].startswith("openapi.logistics.updatePrinter:fail invalid openid")
-    assert body["errorMessage"].startswith("errCode: 40003  | errMsg: openapi.logistics.updatePrinter:fail")
+    assert body["errCode"] == body["errorCode"] == 9300517  # refused locally, as the server would
+    assert body["errMsg"].startswith("openapi.logistics.updatePrinter:fail ")
+    assert body["errorMessage"] == f"errCode: 9300517  | errMsg: {body['errMsg']}"  # the Node message
+    assert "nothing was sent" not in json.dumps(body)  # cloudfn's developer detail stays in the log
 
 
 @pytest.mark.parametrize(

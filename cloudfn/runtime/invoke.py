@@ -98,6 +98,9 @@ class InvocationResult:
     error_type: str | None = None
     error_code: int | None = None
     traceback: str | None = None
+    # What a caller may see: a CloudSDKError's Node message without cloudfn's
+    # detail (which names config paths); ``error`` keeps the detail for logs.
+    public_error: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -107,7 +110,7 @@ class InvocationResult:
         """The JSON a caller gets for a failed invocation (no traceback unless ``debug``)."""
         body: dict[str, Any] = {
             "errorCode": self.error_code,
-            "errorMessage": self.error,
+            "errorMessage": self.error if debug or self.public_error is None else self.public_error,
             "errorType": self.error_type,
             "requestId": self.request_id,
         }
@@ -240,6 +243,7 @@ def _raised(
             error_type="CloudSDKError",
             error_code=exc.errCode,
             traceback=stack,
+            public_error=exc.message,
         )
     return finish(
         None,

@@ -43,8 +43,9 @@ class CloudFunction:
     config: FunctionConfig
     handler: Handler
     module: ModuleType | None = None
-    # The CLOUDFN_* variables its cloudfn.init() calls were given (see RUNNER_ENVIRON).
-    runner_environ: Mapping[str, str] = field(default_factory=dict)
+    # The CLOUDFN_* variables its cloudfn.init() calls were given (see RUNNER_ENVIRON);
+    # kept out of repr: it holds the AppSecret.
+    runner_environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def is_async(self) -> bool:
@@ -175,7 +176,7 @@ def load_function(
     try:
         with _runner_environ(environ):
             spec.loader.exec_module(module)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         sys.modules.pop(module_name, None)
         raise _function_error(path, exc) from None
 
