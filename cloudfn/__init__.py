@@ -24,10 +24,11 @@ _LAZY = {
     "get_wx_context": "cloudfn.runtime.context",
     "run_sync": "cloudfn.sync",
     "BlockingCloud": "cloudfn.sync",
+    "openapi": "cloudfn.cloud",
 }
 
 if TYPE_CHECKING:
-    from .cloud import Cloud, init
+    from .cloud import Cloud, init, openapi
     from .config import FunctionConfig
     from .runtime.context import get_wx_context, getWXContext
     from .sync import BlockingCloud, run_sync
@@ -52,5 +53,6 @@ __all__ = [
     "getWXContext",
     "get_wx_context",
     "init",
+    "openapi",
     "run_sync",
 ]

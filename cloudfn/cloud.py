@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 # The Node SDK's marker for "the env this function runs in".
 from . import DYNAMIC_CURRENT_ENV
+from .api.call import DEFAULT_TIMEOUT_S, OpenApiCaller
+from .api.proxy import OpenApiProxy
+from .api.registry import Registry, default_registry
 from .config import FunctionConfig
 from .errors import CloudSDKError
-from .openapi.call import DEFAULT_TIMEOUT_S, OpenApiCaller
-from .openapi.proxy import OpenApiProxy
-from .openapi.registry import Registry, default_registry
 from .redact import Secret
 from .tokens import TokenStore
 from .tokens.provider import TokenEndpoint
@@ -196,6 +196,32 @@ class Cloud:
         return BlockingCloud(self)
 
 
+NOT_INITIALISED = (
+    "Cloud API isn't enabled, please call init first\n"
+    "请先调用 init 完成初始化后再调用其他云 API。init 方法可传入一个对象用于设置默认配置，详见文档。"
+)
+
+_current: Cloud | None = None
+
+
+class _CurrentCloudCaller:
+    """Routes module-level ``cloudfn.openapi`` calls to the Cloud the last ``init()`` made."""
+
+    def call(self, api: str, data: Mapping[str, Any] | None, *, appid: str | None, convert_case: bool) -> Any:
+        if _current is None:
+            # Raised at call time, synchronously, as the Node SDK throws it.
+            raise CloudSDKError(
+                -1,
+                NOT_INITIALISED,
+                detail="init: no Cloud yet. Fix: call cloudfn.init() before cloudfn.openapi...",
+            )
+        return _current.call(api, data, appid=appid, convert_case=convert_case)
+
+
+# ``cloudfn.init(); cloudfn.openapi.logistics.updatePrinter(...)``, the Node shape.
+openapi = OpenApiProxy(_CurrentCloudCaller())  # type: ignore[arg-type]
+
+
 def init(
     options: Mapping[str, Any] | None = None,
     /,
@@ -210,7 +236,7 @@ def init(
     token_endpoint: TokenEndpoint | None = None,
     token_store: TokenStore | None = None,
     credentials: Mapping[str, str] | None = None,
-    transport: Transport | None = None,
+    transport: Transport | str | None = None,
 ) -> Cloud:
     """Create a Cloud, like ``cloud.init()`` in the Node SDK.
 
@@ -219,6 +245,8 @@ def init(
     keyword arguments are the Python form (timeout in seconds). Anything not
     given comes from ``CLOUDFN_BASE_URL``, ``CLOUDFN_APPID``, ``CLOUDFN_SECRET``,
     ``CLOUDFN_CONFIG``, ``CLOUDFN_VALIDATE`` and ``CLOUDFN_TOKEN_ENDPOINT``.
+    ``transport`` is a Transport object, or a name: ``"https"`` (the default) or
+    ``"tcb"`` (the platform's /admin channel; also ``CLOUDFN_TRANSPORT=tcb``).
     """
     node_options = dict(options or {})
     if env is None and "env" in node_options:
@@ -238,7 +266,23 @@ def init(
         credentials=credentials,
         environ={**os.environ, **(RUNNER_ENVIRON.get() or {})},
     )
-    return Cloud(settings, transport=transport, token_store=token_store)
+    if isinstance(transport, str) or (transport is None and os.environ.get("CLOUDFN_TRANSPORT")):
+        transport = _named_transport(transport or os.environ["CLOUDFN_TRANSPORT"], settings)
+    global _current
+    _current = Cloud(settings, transport=transport, token_store=token_store)
+    return _current
+
+
+def _named_transport(name: str, settings: Settings) -> Transport | None:
+    """``"https"`` -> None (the default HTTPS transport); ``"tcb"`` -> the /admin channel."""
+    if name == "https":
+        return None
+    if name == "tcb":
+        from .transport.tcb import TcbTransport
+
+        base_url = None if settings.base_url == DEFAULT_BASE_URL else settings.base_url
+        return TcbTransport.from_environ(os.environ, base_url=base_url, env=settings.env)
+    raise ValueError(f"transport: must be 'https' or 'tcb' (or a Transport object), got {name!r}")
 
 
 __all__ = ["DYNAMIC_CURRENT_ENV", "Cloud", "CloudSDKError", "Settings", "init"]

@@ -11,9 +11,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from .api.registry import load_json_resource
+from .api.validation import field_path
 from .errors import ConfigError
-from .openapi.registry import load_json_resource
-from .openapi.validation import field_path
 
 
 @cache
@@ -43,11 +43,12 @@ class FunctionConfig:
         where = str(path) if path else "config.json"
         if not isinstance(document, dict):
             raise ConfigError(
-                f"{where}: must be a JSON object like "
-                '{"permissions": {"openapi": ["logistics.updatePrinter"]}}, '
-                f"got {type(document).__name__}"
+                f"{where}: must be a JSON object, got {type(document).__name__}. Fix: write it as "
+                '{"permissions": {"openapi": ["logistics.updatePrinter"]}}'
             )
-        errors = sorted(_config_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+        errors = sorted(
+            _config_validator().iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]
+        )
         if errors:
             first = errors[0]
             name = field_path(list(first.absolute_path))

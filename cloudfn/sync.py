@@ -18,8 +18,8 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from .api.proxy import OpenApiProxy
     from .cloud import Cloud
-    from .openapi.proxy import OpenApiProxy
     from .transport.base import ApiRequest, ApiResponse, Transport
 
 T = TypeVar("T")

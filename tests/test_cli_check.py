@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runtime_helpers import EXAMPLE, run_cli, write_function
+from tests.runtime_helpers import EXAMPLE, run_cli, write_function
 
 OK_HANDLER = "async def main(event, context):\n    return 1\n"
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from runtime_helpers import EXAMPLE, clean_environ, run_cli, write_function
 
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import SEED_OPENID
 from cloudfn.sync import BackgroundLoop
+from tests.runtime_helpers import EXAMPLE, clean_environ, run_cli, write_function
 
 WHOAMI = """
 import cloudfn

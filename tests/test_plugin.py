@@ -9,7 +9,7 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from runtime_helpers import EXAMPLE, REPO, clean_environ
+from tests.runtime_helpers import EXAMPLE, REPO, clean_environ
 
 DOC = REPO / "docs" / "pytest.md"
 
@@ -22,7 +22,9 @@ def _documented_test() -> str:
 
 
 def _project(root: Path, test_source: str) -> Path:
-    shutil.copytree(EXAMPLE, root / "examples" / "update_printer")
+    shutil.copytree(
+        EXAMPLE, root / "examples" / "update_printer", ignore=shutil.ignore_patterns("node_modules", "*.log")
+    )
     (root / "tests").mkdir()
     (root / "tests" / "test_update_printer.py").write_text(test_source, encoding="utf-8")
     (root / "pytest.ini").write_text(

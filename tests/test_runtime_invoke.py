@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from runtime_helpers import EXAMPLE, write_function
 
 import cloudfn
 from cloudfn.emulator.server import RunningEmulator, run_emulator
@@ -17,6 +16,7 @@ from cloudfn.emulator.state import SEED_OPENID
 from cloudfn.runtime.backend import emulator_environ
 from cloudfn.runtime.invoke import invoke
 from cloudfn.runtime.loader import CloudFunction, load_function
+from tests.runtime_helpers import EXAMPLE, write_function
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from runtime_helpers import EXAMPLE, write_function
 
 from cloudfn.runtime.loader import FunctionLoadError, load_function
+from tests.runtime_helpers import EXAMPLE, write_function
 
 
 def test_loads_the_example(tmp_path: Path) -> None:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from runtime_helpers import ServeProcess, serving, write_function
 
 from cloudfn.emulator.state import SEED_OPENID
 from cloudfn.runtime.server import wx_context_from_headers
+from tests.runtime_helpers import ServeProcess, serving, write_function
 
 SERVED = """
 import asyncio

@@ -43,9 +43,9 @@ def check_handler(entry: Path) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..api.registry import default_registry
     from ..config import FunctionConfig
     from ..errors import ConfigError
-    from ..openapi.registry import default_registry
     from ..runtime.cron import CronError, parse_cron, parse_timezone
 
     directory = Path(args.directory)

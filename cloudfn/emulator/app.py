@@ -13,15 +13,19 @@ from typing import Any
 
 from aiohttp import web
 
-from ..openapi.registry import ApiSpec, Registry, default_registry
+from ..api.registry import ApiSpec, Registry, default_registry
 from ..redact import redact
-from . import control
+from . import admin, control
 from .dispatch import HANDLERS, answer, error_answer
 from .state import ApiError, EmulatorState
 
 log = logging.getLogger("cloudfn.emulator")
 
 STATE = web.AppKey("cloudfn_state", EmulatorState)
+# What a route learned about the request, for the request log.
+BODY = web.RequestKey("cloudfn_body", bytes)
+API = web.RequestKey("cloudfn_api", str)
+APPID = web.RequestKey("cloudfn_appid", str)
 MAX_BODY_BYTES = 1024 * 1024
 _LOGGED_BODY_CHARS = 4096
 
@@ -49,7 +53,7 @@ async def read_json_object(request: web.Request) -> dict[str, Any]:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
         raise BadBody(47001, "data format error") from None
-    request["cloudfn_body"] = raw
+    request[BODY] = raw
     if not raw.strip():
         raise BadBody(44002, "empty post data")
     try:
@@ -85,8 +89,8 @@ def _log_request(request: web.Request, body: bytes | None, payload: dict[str, An
             "method": request.method,
             "path": request.path,
             "query": query,
-            "api": request.get("cloudfn_api"),
-            "appid": request.get("cloudfn_appid"),
+            "api": request.get(API),
+            "appid": request.get(APPID),
             "body": logged_body,
             "status": status,
             "errcode": payload.get("errcode", 0),
@@ -106,7 +110,7 @@ def logged(route: Route) -> Callable[[web.Request], Awaitable[web.Response]]:
             payload, status = await route(request)
         except BadBody as exc:
             payload, status = error_answer(exc.errcode, exc.errmsg), 200
-        _log_request(request, request.get("cloudfn_body"), payload, status)
+        _log_request(request, request.get(BODY), payload, status)
         return json_response(payload, status)
 
     return handler
@@ -116,7 +120,7 @@ async def classic_token(request: web.Request) -> Answer:
     state = request.app[STATE]
     state.token_requests += 1
     q = request.query
-    request["cloudfn_appid"] = q.get("appid")
+    request[APPID] = q.get("appid", "")
     try:
         if q.get("grant_type") != "client_credential":
             raise ApiError(40002, "invalid grant_type")
@@ -133,7 +137,7 @@ async def stable_token(request: web.Request) -> Answer:
     if request.method != "POST":
         return error_answer(43002, "require POST method"), 200
     body = await read_json_object(request)
-    request["cloudfn_appid"] = body.get("appid")
+    request[APPID] = str(body.get("appid", ""))
     try:
         if body.get("grant_type") != "client_credential":
             raise ApiError(40002, "invalid grant_type")
@@ -150,14 +154,14 @@ async def stable_token(request: web.Request) -> Answer:
 def api_route(spec: ApiSpec) -> Route:
     async def route(request: web.Request) -> Answer:
         state = request.app[STATE]
-        request["cloudfn_api"] = spec.name
+        request[API] = spec.name
         if spec.method == "POST" and request.method != "POST":
             return error_answer(43002, "require POST method"), 200
         try:
             app = state.authenticate(request.query.get("access_token"))
         except ApiError as exc:
             return error_answer(exc.errcode, exc.errmsg), 200
-        request["cloudfn_appid"] = app.appid
+        request[APPID] = app.appid
         if spec.method == "POST":
             body = await read_json_object(request)
         else:
@@ -178,4 +182,5 @@ def create_app(state: EmulatorState | None = None, *, registry: Registry | None 
         if spec.name in HANDLERS:
             app.router.add_route("*", spec.path, logged(api_route(spec)))
     control.add_routes(app, STATE)
+    admin.add_routes(app, STATE, registry)  # the Node SDK's /admin wire
     return app

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..openapi.registry import ApiSpec
-from ..openapi.validation import find_violation
+from ..api.registry import ApiSpec
+from ..api.validation import find_violation
 from . import logistics
 from .state import ApiError, AppState, new_rid
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,9 +27,13 @@ def encode_body(body: Mapping[str, Any] | None) -> bytes:
     return json.dumps(body or {}, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+_REJECTED_TOKEN_HINT = re.compile(rb'"errcode"\s*:\s*(?:40001|40014|42001)\b')
+
+
 def rejected_token(response: ApiResponse) -> bool:
     """Did the server refuse the access token (so a refresh may help)?"""
-    if not response.is_json or b"errcode" not in response.body:
+    # A byte scan first: every successful answer would otherwise be parsed twice.
+    if not response.is_json or not _REJECTED_TOKEN_HINT.search(response.body):
         return False
     try:
         answer = json.loads(response.body)
@@ -63,6 +68,7 @@ class HttpsTransport:
         self._token_store = token_store
         self._secrets: dict[str, Secret] = {appid: secret, **(credentials or {})}
         self._providers: dict[str, TokenProvider] = {}
+        self._urls: dict[str, URL] = {}
 
     def __repr__(self) -> str:
         return f"HttpsTransport(base_url={str(self.base_url)!r}, appid={self.appid!r})"
@@ -133,7 +139,9 @@ class HttpsTransport:
             ) from None
 
     async def _send_once(self, request: ApiRequest, token: str) -> ApiResponse:
-        url = self.base_url.with_path(request.path)
+        url = self._urls.get(request.path)
+        if url is None:
+            url = self._urls[request.path] = self.base_url.with_path(request.path)
         query: dict[str, str] = {"access_token": token}
         session = self.session()
         if request.method == "GET":

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 SCHEMA_PACKAGE = "cloudfn"
@@ -48,6 +49,15 @@ class ApiSpec:
     @cached_property
     def request_validator(self) -> Draft202012Validator:
         return Draft202012Validator(self.request_schema)
+
+    @cached_property
+    def accepts(self) -> Callable[[Any], Any]:
+        """A compiled check of the request schema: raises on any invalid body.
+
+        Valid bodies are the hot path; compiled code checks them ~25x faster than
+        jsonschema's interpreter, which is kept for explaining a rejection.
+        """
+        return fastjsonschema.compile(dict(self.request_schema))
 
     @cached_property
     def response_validator(self) -> Draft202012Validator:

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import fastjsonschema
 from jsonschema import ValidationError
 
 from .registry import ApiSpec
@@ -122,6 +123,12 @@ def _violation(spec: ApiSpec, error: ValidationError) -> Violation:
 
 def find_violation(spec: ApiSpec, body: Any) -> Violation | None:
     """The first rule ``body`` breaks, or None when the server would accept it."""
+    try:
+        spec.accepts(body)
+    except fastjsonschema.JsonSchemaException:
+        pass  # explain it below with jsonschema, which reports paths and schema nodes
+    else:
+        return None
     errors = list(spec.request_validator.iter_errors(body))
     if not errors:
         return None

@@ -1,0 +1,1 @@
+"""The API registry (specs from cloudfn/schemas/), request validation and the call pipeline."""

@@ -1,0 +1,50 @@
+"""``cloudfn parity NODE_DIR PY_DIR --events FILE.jsonl``: does the port do what the original did?"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from ..parity.runner import DEFAULT_TIMEOUT_S, TRANSPORTS
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "node_dir", metavar="NODE_DIR", help="the Node function (index.js, node_modules, config.json)"
+    )
+    parser.add_argument("py_dir", metavar="PY_DIR", help="its Python port (index.py, config.json)")
+    parser.add_argument(
+        "--events",
+        required=True,
+        metavar="FILE.jsonl",
+        help='one JSON object per line: {"name", "event", "wxContext", "setup"}',
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        help=f"seconds per event and side (default {DEFAULT_TIMEOUT_S:g})",
+    )
+    parser.add_argument(
+        "--transport",
+        choices=TRANSPORTS,
+        default="https",
+        help="how the Python port reaches the emulator (default https)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..parity import ParityError, format_table, run_parity
+
+    try:
+        report = asyncio.run(
+            run_parity(
+                args.node_dir, args.py_dir, args.events, event_timeout=args.timeout, transport=args.transport
+            )
+        )
+    except ParityError as exc:
+        print(f"cloudfn parity: {exc}", file=sys.stderr)
+        return 2
+    print(format_table(report))
+    return 0 if report.ok else 1

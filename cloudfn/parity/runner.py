@@ -1,0 +1,319 @@
+"""``cloudfn parity``: the Node original and its Python port, event by event, on one emulator.
+
+For each event the emulator is reset to the same start, the event runs
+through one side, the emulator's side effects are read, and again for the
+other side. Compared, as text:
+
+- the results: the Node result as ``JSON.stringify`` gives it against the
+  Python result as ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``,
+  key order included; only the request id after `` rid: `` is masked;
+- the side effects, i.e. what changes the world: the requests the emulator
+  *accepted* (errcode 0), each as (api, body), in order, and the apps' state
+  after. Rejected requests are not compared: the Python port refuses bad
+  input locally and sends nothing, where the Node SDK sends it and the
+  emulator refuses it; both leave the world as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from ..api.registry import default_registry
+from ..config import FunctionConfig
+from ..emulator.dispatch import answer
+from ..emulator.server import RunningEmulator, run_emulator
+from ..emulator.state import EmulatorState
+from ..errors import CloudSDKError, ConfigError
+
+# The one import of the Python runtime. Once cloudfn.runtime is merged, replace it with
+# `from ..runtime.invoke import invoke` + `from ..runtime.loader import CloudFunction, load_function`
+# and delete _runtime_standin.py.
+from ._runtime_standin import CloudFunction, invoke, load_function
+from .events import EventCase, load_events
+from .node import NodeFunction, NodeOutcome, ParityError, check_node_dir, find_node
+
+DEFAULT_TIMEOUT_S = 10.0
+PARITY_ENV = "cloudfn-parity"
+_RID = re.compile(r"( rid: )[^\"\\\s]*")
+TRANSPORTS = ("https", "tcb")
+
+
+def mask_rid(text: str) -> str:
+    """Blank the request id after `` rid: ``: the one value that is random by nature."""
+    return _RID.sub(r"\1<rid>", text)
+
+
+def to_json_text(value: Any) -> str:
+    """What JSON.stringify gives for a JSON-able Python value (non-ASCII kept, no spaces)."""
+    if isinstance(value, CloudSDKError):
+        value = value.to_json()
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def accepted_calls(requests: list[dict[str, Any]]) -> list[list[Any]]:
+    """The API requests the emulator accepted, each as [api, wire body], whichever channel."""
+    calls: list[list[Any]] = []
+    for entry in requests:
+        if not entry.get("api") or entry.get("errcode", 0) != 0:
+            continue
+        if entry["path"] != "/admin" and entry["method"] == "GET":
+            body: Any = {k: v for k, v in entry["query"].items() if k != "access_token"}
+        else:
+            body = entry.get("body")
+        calls.append([entry["api"], body])
+    return calls
+
+
+def side_effects(state: EmulatorState) -> dict[str, Any]:
+    # Tokens are left out of "the world": the HTTPS transport fetches them, the
+    # Node SDK's channel needs none; neither changes what the function did.
+    return {"accepted": accepted_calls(state.requests), "state": state.snapshot()["apps"]}
+
+
+@dataclass
+class Verdict:
+    case: EventCase
+    node: str
+    python: str
+    diffs: list[str] = field(default_factory=list)
+
+    @property
+    def same(self) -> bool:
+        return not self.diffs
+
+
+@dataclass
+class ParityReport:
+    verdicts: list[Verdict]
+
+    @property
+    def ok(self) -> bool:
+        return all(v.same for v in self.verdicts)
+
+
+def _node_text(outcome: NodeOutcome) -> str:
+    if outcome.kind == "result" and outcome.json is not None:
+        return outcome.json
+    return f"<{outcome.kind}: {outcome.message}>"
+
+
+def _python_text(result: Any, error: BaseException | None) -> str:
+    if error is None:
+        try:
+            return to_json_text(result)
+        except (TypeError, ValueError) as exc:
+            return f"<not JSON: {exc}>"
+    if isinstance(error, TimeoutError):
+        return "<timeout>"
+    message = error.message if isinstance(error, CloudSDKError) else f"{type(error).__name__}: {error}"
+    return f"<threw: {message}>"
+
+
+def compare(case: EventCase, node: str, python: str, node_fx: Any, python_fx: Any) -> Verdict:
+    verdict = Verdict(case, node, python)
+    if node.startswith("<") or python.startswith("<"):
+        # A throw or hang is reported, never counted as agreement.
+        verdict.diffs.append(f"result: node {node} | python {python}")
+    elif mask_rid(node) != mask_rid(python):
+        verdict.diffs.append(f"result: node {node} | python {python}")
+    for part in ("accepted", "state"):
+        left, right = to_json_text(node_fx[part]), to_json_text(python_fx[part])
+        if left != right:
+            verdict.diffs.append(f"{part}: node {left} | python {right}")
+    return verdict
+
+
+def apply_setup(state: EmulatorState, case: EventCase) -> None:
+    registry = default_registry()
+    app = state.app(state.seeds[0].appid)
+    for i, call in enumerate(case.setup):
+        spec = registry.get(call.api)
+        if spec is None:
+            raise ParityError(
+                f"line {case.line}: setup[{i}].api: unknown API {call.api}. Fix: correct the name"
+            )
+        reply = answer(spec, app, call.body)
+        if reply.get("errcode", 0) != 0:
+            raise ParityError(
+                f"line {case.line}: setup[{i}] was refused by the emulator ({reply.get('errcode')} "
+                f"{reply.get('errmsg')}). Fix: give a body the API accepts"
+            )
+    state.requests = []
+
+
+@contextlib.contextmanager
+def _environ(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+async def register(emulator: RunningEmulator, name: str, config: FunctionConfig) -> dict[str, Any]:
+    """Tell the emulator the function's permissions; returns the SecretId/Key it will sign with."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            f"{emulator.base_url}/__emulator__/functions",
+            json={"name": name, "permissions": sorted(config.permissions)},
+        ) as response,
+    ):
+        response.raise_for_status()
+        grant: dict[str, Any] = await response.json()
+        return grant
+
+
+def node_environment(emulator: RunningEmulator, grant: Mapping[str, Any]) -> dict[str, str]:
+    """What the platform sets for a Node function, pointed at the emulator (node-sdk-wire.md)."""
+    return {
+        "TCB_CONTEXT_CNFG": json.dumps({"URL": f"{emulator.base_url}/admin"}),
+        "TENCENTCLOUD_SECRETID": grant["secret_id"],
+        "TENCENTCLOUD_SECRETKEY": grant["secret_key"],
+        "TCB_ENV": PARITY_ENV,
+        "SCF_NAMESPACE": PARITY_ENV,
+        # As in a real cloud function: the SDK then skips probing Tencent Cloud's metadata server.
+        "TENCENTCLOUD_RUNENV": "SCF",
+    }
+
+
+def python_environment(
+    emulator: RunningEmulator, config_path: Path, transport: str, grant: Mapping[str, Any] | None
+) -> dict[str, str]:
+    values = {
+        "CLOUDFN_BASE_URL": emulator.base_url,
+        "CLOUDFN_APPID": emulator.appid,
+        "CLOUDFN_SECRET": emulator.secret,
+        "CLOUDFN_CONFIG": str(config_path),
+        "TCB_ENV": PARITY_ENV,
+        "CLOUDFN_TRANSPORT": transport,
+    }
+    if grant is not None:
+        values |= node_environment(emulator, grant)
+    return values
+
+
+def _load_config(directory: Path) -> FunctionConfig:
+    try:
+        return FunctionConfig.load(directory)
+    except ConfigError as exc:
+        raise ParityError(str(exc)) from None
+
+
+async def _close_clouds(function: CloudFunction) -> None:
+    """Close the Cloud(s) the port created at import, so no connection pool is left open."""
+    from ..cloud import Cloud
+
+    for value in list(getattr(function.handler, "__globals__", {}).values()):
+        if isinstance(value, Cloud):
+            await value.close()
+
+
+@dataclass(frozen=True)
+class ParityPlan:
+    """Everything checked before anything starts: bad input fails fast, with its fix."""
+
+    node_dir: Path
+    py_dir: Path
+    node_config: FunctionConfig
+    py_config: FunctionConfig
+    cases: list[EventCase]
+    transport: str
+
+
+def plan(node_dir: str | Path, py_dir: str | Path, events_path: str | Path, transport: str) -> ParityPlan:
+    if transport not in TRANSPORTS:
+        raise ParityError(f"--transport: must be one of {', '.join(TRANSPORTS)}, got {transport!r}")
+    node_path, py_path = Path(node_dir).resolve(), Path(py_dir).resolve()
+    cases = load_events(events_path)
+    find_node()
+    check_node_dir(node_path)
+    if not (py_path / "index.py").is_file():
+        raise ParityError(f"{py_path}/index.py: no such file. Fix: pass the Python port's directory")
+    return ParityPlan(node_path, py_path, _load_config(node_path), _load_config(py_path), cases, transport)
+
+
+async def run_parity(
+    node_dir: str | Path,
+    py_dir: str | Path,
+    events_path: str | Path,
+    *,
+    event_timeout: float = DEFAULT_TIMEOUT_S,
+    transport: str = "https",
+) -> ParityReport:
+    """Run every event through both functions on one emulator; raises ParityError on bad input."""
+    p = plan(node_dir, py_dir, events_path, transport)
+    verdicts: list[Verdict] = []
+    async with run_emulator() as emulator:
+        node_grant = await register(emulator, p.node_dir.name, p.node_config)
+        py_grant = await register(emulator, p.py_dir.name, p.py_config) if transport == "tcb" else None
+        node = NodeFunction(p.node_dir, node_environment(emulator, node_grant))
+        await node.start()
+        try:
+            with _environ(python_environment(emulator, p.py_dir / "config.json", transport, py_grant)):
+                try:
+                    function = load_function(p.py_dir)
+                except Exception as exc:
+                    raise ParityError(f"{p.py_dir}: loading the Python port failed: {exc}") from None
+                try:
+                    for case in p.cases:
+                        verdicts.append(await _run_case(emulator, node, function, case, event_timeout))
+                finally:
+                    await _close_clouds(function)
+        finally:
+            await node.close()
+    return ParityReport(verdicts)
+
+
+async def _run_case(
+    emulator: RunningEmulator, node: NodeFunction, function: CloudFunction, case: EventCase, limit: float
+) -> Verdict:
+    state = emulator.state
+    context = {
+        "request_id": secrets.token_hex(8),
+        "function_name": node.directory.name,
+        "namespace": PARITY_ENV,
+    }
+    state.reset()
+    apply_setup(state, case)
+    outcome = await node.call(case.event, wx_context=case.wx_context, context=context, limit=limit)
+    node_fx = side_effects(state)
+    state.reset()
+    apply_setup(state, case)
+    invocation = await invoke(function, case.event, wx_context=case.wx_context, timeout=limit)
+    python_fx = side_effects(state)
+    return compare(
+        case, _node_text(outcome), _python_text(invocation.result, invocation.error), node_fx, python_fx
+    )
+
+
+def format_table(report: ParityReport) -> str:
+    """One row per event: number, name, same/different, and what differs."""
+    rows = [("#", "event", "verdict", "diff")]
+    for i, v in enumerate(report.verdicts, start=1):
+        rows.append((str(i), v.case.name, "same" if v.same else "DIFFERENT", v.diffs[0] if v.diffs else ""))
+        rows.extend(("", "", "", extra) for extra in v.diffs[1:])
+    widths = [max(len(r[c]) for r in rows) for c in range(3)]
+    lines = ["  ".join(r[c].ljust(widths[c]) for c in range(3)) + "  " + r[3] for r in rows]
+    different = sum(1 for v in report.verdicts if not v.same)
+    lines.append(
+        f"{len(report.verdicts)} events, {len(report.verdicts) - different} same, {different} different "
+        "(results compared as JSON text with ' rid: <id>' masked; side effects = accepted requests "
+        "(api, body) in order + apps' state after)"
+    )
+    return "\n".join(line.rstrip() for line in lines)
