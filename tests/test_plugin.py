@@ -21,7 +21,9 @@ def _documented_test() -> str:
     return match.group(1)
 
 
-def _project(root: Path, test_source: str) -> Path:
+def _project(root: Path, test_source: str, functions: Path | None = None) -> Path:
+    if functions is not None:
+        shutil.copytree(functions, root / "functions")
     shutil.copytree(
         EXAMPLE, root / "examples" / "update_printer", ignore=shutil.ignore_patterns("node_modules", "*.log")
     )
@@ -70,3 +72,23 @@ def test_a_failing_user_test_is_reported(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "1 failed, 2 passed" in done.stdout
     assert "test_wrong_expectation" in done.stdout
+
+
+def test_env_variables_last_only_for_the_test(tmp_path: Path) -> None:
+    function_dir = tmp_path / "functions" / "greeter"
+    function_dir.mkdir(parents=True)
+    (function_dir / "index.py").write_text(
+        "import os\n\ndef main(event, context):\n    return os.environ['GREETING']\n", encoding="utf-8"
+    )
+    (function_dir / "config.json").write_text('{"envVariables": {"GREETING": "hello"}}', encoding="utf-8")
+    source = (
+        "import os\nfrom pathlib import Path\n"
+        "FUNCTION = Path(__file__).parent.parent / 'functions' / 'greeter'\n\n"
+        "def test_a_sees_it(invoke):\n"
+        "    assert invoke(FUNCTION).result == 'hello'\n\n"
+        "def test_b_does_not(invoke):\n"
+        "    assert 'GREETING' not in os.environ\n"
+    )
+    done = _pytest(_project(tmp_path / "project", source, functions=tmp_path / "functions"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout

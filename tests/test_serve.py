@@ -14,7 +14,7 @@ import pytest
 
 from cloudfn.emulator.state import SEED_OPENID
 from cloudfn.runtime.server import wx_context_from_headers
-from tests.runtime_helpers import ServeProcess, serving, write_function
+from tests.runtime_helpers import ServeProcess, run_cli, serving, write_function
 
 SERVED = """
 import asyncio
@@ -259,3 +259,41 @@ def _lines(path: Path) -> list[dict]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_serve_refuses_what_it_cannot_run(tmp_path: Path) -> None:
+    missing = run_cli("serve", str(tmp_path / "absent"), "--port", "0")
+    assert missing.returncode == 2 and "no such directory" in missing.stderr
+    directory = write_function(tmp_path, "fine", "def main(e, c):\n    return 1\n")
+    bad_zone = run_cli("serve", str(directory), "--port", "0", "--timezone", "Mars/Base")
+    assert bad_zone.returncode == 2 and "--timezone: timezone 'Mars/Base'" in bad_zone.stderr
+
+
+async def test_without_credentials_serve_warns_and_calls_fail_clearly(tmp_path: Path) -> None:
+    directory = write_function(tmp_path, "uncredentialed", SERVED)
+    with serving(directory) as process:
+        async with aiohttp.ClientSession() as session:
+            status, body = await post(
+                session, process.url, {"action": "bind"}, **{"x-wx-openid": SEED_OPENID}
+            )
+        log = process.stderr_text()
+    assert "warning: CLOUDFN_APPID/CLOUDFN_SECRET are not set" in log and "--emulator" in log
+    assert status == 500 and body["errCode"] == -601002  # system args error, nothing sent
+
+
+async def test_no_timers_and_env_header(tmp_path: Path) -> None:
+    fired = tmp_path / "fired.txt"
+    source = (
+        "import cloudfn\n\n"
+        "def main(event, context):\n"
+        f"    open({str(fired)!r}, 'a').write('x')\n"
+        "    return [cloudfn.getWXContext().get('ENV'), context['namespace']]\n"
+    )
+    trigger = {"name": "tick", "type": "timer", "config": "* * * * * * *"}
+    directory = write_function(tmp_path, "quiet", source, {"triggers": [trigger]})
+    with serving(directory, "--no-timers") as process:
+        async with aiohttp.ClientSession() as session:
+            status, body = await post(session, process.url, {}, **{"x-wx-env": "prod-7"})
+            await asyncio.sleep(1.5)  # a timer would have fired at least once by now
+    assert (status, body) == (200, ["prod-7", "prod-7"])
+    assert fired.read_text() == "x"  # only the HTTP invocation ran
