@@ -18,10 +18,35 @@ from importlib.resources.abc import Traversable
 from typing import Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 SCHEMA_PACKAGE = "cloudfn"
 SCHEMA_DIR = "schemas"
+
+
+def _max_bytes(
+    validator: Any, limit: int, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """``x-maxBytes``: WeChat limits text fields in UTF-8 bytes, not characters."""
+    if isinstance(instance, str):
+        size = len(instance.encode("utf-8", "surrogatepass"))
+        if size > limit:
+            yield ValidationError(f"is {size} bytes in UTF-8, more than {limit}")
+
+
+# JSON Schema 2020-12 plus the keywords WeChat's rules need and the standard lacks.
+CUSTOM_KEYWORDS = {"x-maxBytes": _max_bytes}
+WireValidator = validators.extend(Draft202012Validator, CUSTOM_KEYWORDS)
+
+
+def _uses_custom_keywords(schema: Any) -> bool:
+    if isinstance(schema, Mapping):
+        return any(k in CUSTOM_KEYWORDS for k in schema) or any(
+            _uses_custom_keywords(v) for v in schema.values()
+        )
+    if isinstance(schema, list):
+        return any(_uses_custom_keywords(v) for v in schema)
+    return False
 
 
 @dataclass(frozen=True)
@@ -37,6 +62,7 @@ class ApiSpec:
     summary: str = ""
     doc: str = ""
     source: str = ""
+    side: str = "business"
 
     @property
     def namespace(self) -> str:
@@ -48,15 +74,20 @@ class ApiSpec:
 
     @cached_property
     def request_validator(self) -> Draft202012Validator:
-        return Draft202012Validator(self.request_schema)
+        validator: Draft202012Validator = WireValidator(self.request_schema)
+        return validator
 
     @cached_property
-    def accepts(self) -> Callable[[Any], Any]:
-        """A compiled check of the request schema: raises on any invalid body.
+    def accepts(self) -> Callable[[Any], Any] | None:
+        """A compiled check of the request schema that raises on an invalid body.
 
         Valid bodies are the hot path; compiled code checks them ~25x faster than
-        jsonschema's interpreter, which is kept for explaining a rejection.
+        jsonschema's interpreter, which is kept for explaining a rejection. None
+        when the schema uses a keyword of ours (``x-maxBytes``) that compiled
+        code would silently ignore: then jsonschema decides alone.
         """
+        if _uses_custom_keywords(self.request_schema):
+            return None
         return fastjsonschema.compile(dict(self.request_schema))
 
     @cached_property
@@ -75,6 +106,7 @@ class ApiSpec:
             summary=document.get("summary", ""),
             doc=document.get("doc", ""),
             source=source,
+            side=document.get("side", "business"),
         )
 
 

@@ -9,6 +9,14 @@ construction. Each schema node may carry:
   required field, the missing field's own node is asked first);
 - ``x-rule`` / ``x-example``: the human wording of the rule and a valid value,
   used in the developer-facing detail.
+- ``x-maxBytes``: a length limit in UTF-8 bytes (WeChat counts bytes, not
+  characters). Put it in an ``allOf`` entry with its own ``x-errcode`` so only
+  the length rule answers the length code (9300526 in logistics).
+
+After the schema, :func:`encoding_violation` checks that the body can be sent
+at all: UTF-8 JSON (no lone surrogates, NaN or non-JSON values) of at most
+:data:`MAX_BODY_BYTES`; otherwise 47001 "data format error", what the
+emulator answers for such bodies.
 """
 
 from __future__ import annotations
@@ -22,6 +30,12 @@ import fastjsonschema
 from jsonschema import ValidationError
 
 from .registry import ApiSpec
+
+# One request body, encoded as sent (UTF-8 JSON), may be at most this big. The
+# emulator refuses larger bodies with the same code, so the limit lives here once.
+MAX_BODY_BYTES = 1024 * 1024
+# What the server answers for a body that is not valid UTF-8 JSON (or too big to read).
+DATA_FORMAT_ERROR = (47001, "data format error")
 
 
 @dataclass(frozen=True)
@@ -121,17 +135,77 @@ def _violation(spec: ApiSpec, error: ValidationError) -> Violation:
     return Violation(errcode=errcode, errmsg=errmsg, field=name, rule=rule, fix=fix)
 
 
+def _unencodable(value: Any, path: list[Any]) -> tuple[list[Any], str] | None:
+    """Where ``value`` holds something UTF-8 JSON cannot carry, and what it is."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return path, f"a lone surrogate {value[exc.start]!r} at character {exc.start} (not valid UTF-8)"
+        return None
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return path, f"{value!r}, which JSON cannot represent"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return path, f"a non-string key {key!r}"
+            found = _unencodable(key, path) or _unencodable(item, [*path, key])
+            if found:
+                return found
+        return None
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _unencodable(item, [*path, index])
+            if found:
+                return found
+        return None
+    if value is None or isinstance(value, bool | int | float):
+        return None
+    return path, f"a {type(value).__name__}, which is not a JSON value"
+
+
+def encoding_violation(body: Any) -> Violation | None:
+    """The body cannot be sent as UTF-8 JSON, or is larger than :data:`MAX_BODY_BYTES`."""
+    errcode, errmsg = DATA_FORMAT_ERROR
+    found = _unencodable(body, [])
+    if found is not None:
+        path, what = found
+        return Violation(
+            errcode,
+            errmsg,
+            field_path(path),
+            f"must be UTF-8 JSON text, got {what}",
+            "pass str values that are valid Unicode text (decode bytes with the right codec first)",
+        )
+    size = len(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    if size > MAX_BODY_BYTES:
+        return Violation(
+            errcode,
+            errmsg,
+            "(body)",
+            f"must be at most {MAX_BODY_BYTES} bytes as UTF-8 JSON, got {size} bytes",
+            "send less data per call (split the batch, shorten long fields)",
+        )
+    return None
+
+
 def find_violation(spec: ApiSpec, body: Any) -> Violation | None:
     """The first rule ``body`` breaks, or None when the server would accept it."""
+    if not _compiled_accepts(spec, body):
+        errors = list(spec.request_validator.iter_errors(body))
+        if errors:
+            # Report the shallowest broken rule first (a missing field before a bad
+            # nested value); among equals, schema order decides, so it is stable.
+            return _violation(spec, min(errors, key=lambda e: len(e.absolute_path)))
+    return encoding_violation(body)
+
+
+def _compiled_accepts(spec: ApiSpec, body: Any) -> bool:
+    """The fast yes; a no (or no compiled check) sends the body to jsonschema to explain."""
+    if spec.accepts is None:
+        return False
     try:
         spec.accepts(body)
     except fastjsonschema.JsonSchemaException:
-        pass  # explain it below with jsonschema, which reports paths and schema nodes
-    else:
-        return None
-    errors = list(spec.request_validator.iter_errors(body))
-    if not errors:
-        return None
-    # Report the shallowest broken rule first (a missing field before a bad
-    # nested value); among equals, schema order decides, so it is stable.
-    return _violation(spec, min(errors, key=lambda e: len(e.absolute_path)))
+        return False
+    return True

@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from ..api.registry import ApiSpec, Registry, default_registry
+from ..api.validation import MAX_BODY_BYTES
 from ..redact import redact
 from . import admin, control
 from .dispatch import HANDLERS, answer, error_answer
@@ -26,7 +27,6 @@ STATE = web.AppKey("cloudfn_state", EmulatorState)
 BODY = web.RequestKey("cloudfn_body", bytes)
 API = web.RequestKey("cloudfn_api", str)
 APPID = web.RequestKey("cloudfn_appid", str)
-MAX_BODY_BYTES = 1024 * 1024
 _LOGGED_BODY_CHARS = 4096
 
 Answer = tuple[dict[str, Any], int]
@@ -58,7 +58,7 @@ async def read_json_object(request: web.Request) -> dict[str, Any]:
         raise BadBody(44002, "empty post data")
     try:
         document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadBody(47001, "data format error") from None
     if not isinstance(document, dict):
         raise BadBody(47001, "data format error")
@@ -74,7 +74,7 @@ def _log_request(request: web.Request, body: bytes | None, payload: dict[str, An
             logged_body = json.loads(text)
             if isinstance(logged_body, dict) and "secret" in logged_body:
                 logged_body = {**logged_body, "secret": "***"}
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
             logged_body = redact(text)
     query = {
         k: ("***" if k in ("access_token", "secret", "cloudbase_access_token") else v)

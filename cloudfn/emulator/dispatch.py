@@ -37,5 +37,6 @@ def answer(spec: ApiSpec, app: AppState, body: Any) -> dict[str, Any]:
     try:
         result = handler(app, body)
     except ApiError as exc:
-        return error_answer(exc.errcode, exc.errmsg)
+        # Some errors carry more fields (addOrder's delivery_resultcode/msg).
+        return {**error_answer(exc.errcode, exc.errmsg), **getattr(exc, "extra", {})}
     return {"errcode": 0, "errmsg": "ok", **result}

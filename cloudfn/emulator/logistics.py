@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from .state import AppState, Printer
+from .logistics_models import CATALOGUE, LogisticsBook, company
+from .state import ApiError, AppState, Printer
+
+NAMESPACE = "logistics"
+
+
+def book(app: AppState) -> LogisticsBook:
+    """The app's logistics records, created on first use (AppState.snapshot/reset cover them)."""
+    records = app.extra.get(NAMESPACE)
+    if not isinstance(records, LogisticsBook):
+        records = app.extra[NAMESPACE] = LogisticsBook(app.clock)
+    return records
 
 
 def update_printer(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
@@ -36,7 +47,126 @@ def get_printer(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def bind_account(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    records = book(app)
+    if body["type"] == "bind":
+        records.bind(
+            body["delivery_id"], body["biz_id"], body.get("password", ""), body.get("remark_content", "")
+        )
+    else:
+        records.unbind(body["delivery_id"], body["biz_id"])
+    return {}
+
+
+def get_all_account(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    accounts = [account.view() for account in book(app).accounts.values()]
+    return {"count": len(accounts), "list": accounts}
+
+
+def get_all_delivery(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    return {"count": len(CATALOGUE), "data": [c.view() for c in CATALOGUE.values()]}
+
+
+def add_order(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    company(body["delivery_id"])  # an unknown company is reported before an unknown user
+    if body["add_source"] == 0:
+        app.require_user(body["openid"])  # the logistics notice goes to this user
+    order = book(app).add_order(body)
+    return {
+        "order_id": order.order_id,
+        "waybill_id": order.waybill_id,
+        "waybill_data": order.waybill_data,
+        "delivery_resultcode": 0,
+        "delivery_resultmsg": "",
+    }
+
+
+def get_order(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    order = book(app).find(body["order_id"], body["delivery_id"], body.get("waybill_id"), body.get("openid"))
+    return order.view()
+
+
+def batch_get_order(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    records = book(app)
+    answers: list[dict[str, Any]] = []
+    for item in body["order_list"]:
+        try:
+            order = records.find(item["order_id"], item["delivery_id"], item.get("waybill_id"))
+        except ApiError as exc:
+            answers.append({"errcode": exc.errcode, "errmsg": exc.errmsg, **item})
+        else:
+            answers.append({"errcode": 0, "errmsg": "ok", **order.view()})
+    return {"order_list": answers}
+
+
+def cancel_order(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    records = book(app)
+    order = records.find(body["order_id"], body["delivery_id"], body["waybill_id"], body.get("openid"))
+    records.cancel(order)
+    return {"delivery_resultcode": 0, "delivery_resultmsg": ""}
+
+
+def get_path(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    order = book(app).find(body["order_id"], body["delivery_id"], body["waybill_id"], body.get("openid"))
+    return {
+        "openid": order.openid,
+        "delivery_id": order.delivery_id,
+        "waybill_id": order.waybill_id,
+        "path_item_num": len(order.path),
+        "path_item_list": [step.view() for step in order.path],
+    }
+
+
+def get_quota(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    return {"quota_num": book(app).quota(body["delivery_id"], body["biz_id"])}
+
+
+def test_update_order(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    book(app).test_update(body)
+    return {}
+
+
+# Delivery side. The emulator has no separate identity for a delivery company:
+# these act on the calling app's own orders, so one app can play both roles.
+
+
+def get_contact(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    records = book(app)
+    return records.contact(records.by_waybill(body["waybill_id"], body["token"]))
+
+
+def preview_template(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    rendered = book(app).preview(body["waybill_id"], body["waybill_template"], body["waybill_data"])
+    return {"waybill_id": body["waybill_id"], "rendered_waybill_template": rendered}
+
+
+def update_business(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    if body["shop_app_id"] != app.appid:
+        raise ApiError(40013, "invalid appid")
+    book(app).review(body["biz_id"], body["result_code"], body.get("result_msg", ""))
+    return {}
+
+
+def update_path(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    book(app).update_path(body)
+    return {}
+
+
 HANDLERS = {
     "logistics.updatePrinter": update_printer,
     "logistics.getPrinter": get_printer,
+    "logistics.bindAccount": bind_account,
+    "logistics.getAllAccount": get_all_account,
+    "logistics.getAllDelivery": get_all_delivery,
+    "logistics.addOrder": add_order,
+    "logistics.batchGetOrder": batch_get_order,
+    "logistics.cancelOrder": cancel_order,
+    "logistics.getOrder": get_order,
+    "logistics.getPath": get_path,
+    "logistics.getQuota": get_quota,
+    "logistics.testUpdateOrder": test_update_order,
+    "logistics.getContact": get_contact,
+    "logistics.previewTemplate": preview_template,
+    "logistics.updateBusiness": update_business,
+    "logistics.updatePath": update_path,
 }

@@ -63,6 +63,8 @@ class AppState:
     users: set[str] = field(default_factory=set)
     printers: dict[str, Printer] = field(default_factory=dict)
     force_refreshes: list[float] = field(default_factory=list)
+    # The emulator's controllable clock, for records that keep time (logistics paths, quotas).
+    clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
     # Namespaces beyond the seed keep their records here, keyed by namespace.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -133,7 +135,8 @@ class EmulatorState:
 
     def reset(self) -> None:
         self.apps = {
-            s.appid: AppState(appid=s.appid, secret=s.secret, users=set(s.users)) for s in self.seeds
+            s.appid: AppState(appid=s.appid, secret=s.secret, users=set(s.users), clock=self.clock)
+            for s in self.seeds
         }
         self.tokens = {}
         self.requests = []
