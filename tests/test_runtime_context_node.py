@@ -42,6 +42,12 @@ CASES = {
         "WX_名": "x",
         "SCF_NAMESPACE": "ns-only",
     },
+    "integers past 2**53": {
+        "WX_CONTEXT_KEYS": "WX_BIG,WX_NEGBIG,WX_EDGE",
+        "WX_BIG": "12345678901234567890",
+        "WX_NEGBIG": "-98765432109876543210",
+        "WX_EDGE": "9007199254740993",
+    },
     "empty env values": {"WX_CONTEXT_KEYS": "WX_OPENID", "WX_OPENID": "", "TCB_ENV": "", "SCF_NAMESPACE": ""},
     "no env at all": {"WX_CONTEXT_KEYS": "WX_OPENID", "WX_OPENID": "o1"},
     "no keys": {"WX_OPENID": "o1", "TCB_ENV": "e"},

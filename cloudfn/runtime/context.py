@@ -42,6 +42,16 @@ STANDARD_KEYS = (
 )
 
 
+def _js_integer(text: str) -> int:
+    """``parseInt(text)`` as JSON shows it: past 2**53 a double, so its shortest digits then zeros."""
+    value = int(text)
+    if abs(value) <= 2**53:
+        return value
+    from decimal import Decimal
+
+    return int(Decimal(repr(float(value))))
+
+
 def environ() -> Mapping[str, str]:
     """``os.environ`` as the running invocation sees it.
 
@@ -74,7 +84,7 @@ def getWXContext() -> dict[str, Any]:
         if name in _HIDDEN or (name.startswith("WX_") and name[3:] in _HIDDEN):
             continue
         key = name[3:] if name.startswith("WX_") and len(name) > 3 else name
-        context[key] = int(value) if _INTEGER.match(value) else value
+        context[key] = _js_integer(value) if _INTEGER.match(value) else value
     # `TCB_ENV || SCF_NAMESPACE`: an empty TCB_ENV falls through; JSON drops an undefined ENV.
     namespace = env.get("TCB_ENV") or env.get("SCF_NAMESPACE")
     if namespace is not None:
