@@ -20,12 +20,18 @@ _LAZY = {
     "init": "cloudfn.cloud",
     "Cloud": "cloudfn.cloud",
     "FunctionConfig": "cloudfn.config",
+    "getWXContext": "cloudfn.runtime.context",
+    "get_wx_context": "cloudfn.runtime.context",
+    "run_sync": "cloudfn.sync",
+    "BlockingCloud": "cloudfn.sync",
     "openapi": "cloudfn.cloud",
 }
 
 if TYPE_CHECKING:
     from .cloud import Cloud, init, openapi
     from .config import FunctionConfig
+    from .runtime.context import get_wx_context, getWXContext
+    from .sync import BlockingCloud, run_sync
 
 
 def __getattr__(name: str) -> Any:
@@ -39,10 +45,14 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DYNAMIC_CURRENT_ENV",
+    "BlockingCloud",
     "Cloud",
     "CloudSDKError",
     "FunctionConfig",
     "__version__",
+    "getWXContext",
+    "get_wx_context",
     "init",
     "openapi",
+    "run_sync",
 ]

@@ -11,6 +11,9 @@ from importlib import import_module
 COMMANDS = {
     "emulator": "run the local WeChat API emulator until SIGINT/SIGTERM",
     "parity": "run a Node cloud function and its Python port on the same events and compare",
+    "invoke": "run a cloud function once and print its result",
+    "serve": "serve a cloud function over HTTP (and run its timer trigger)",
+    "check": "check a function directory: config.json, permissions, cron, handler",
 }
 
 

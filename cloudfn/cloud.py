@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # The Node SDK's marker for "the env this function runs in".
 from . import DYNAMIC_CURRENT_ENV
@@ -29,7 +30,16 @@ from .transport.retry import RetryPolicy
 # tcb (the cloud platform's /admin channel, the Node SDK's own wire).
 TRANSPORTS = ("https", "cloudrun", "cloudrun-token", "tcb")
 
+if TYPE_CHECKING:
+    from .sync import BlockingCloud
+
 _FALSE_WORDS = {"0", "false", "no", "off"}
+
+# Set by cloudfn's runner (invoke, serve, the pytest plugin) while it imports and
+# runs a function: CLOUDFN_* values that override os.environ for init(), so
+# ported code's top-level ``cloudfn.init()`` reaches the runner's emulator or
+# credentials without code changes. A contextvar, so two functions never mix.
+RUNNER_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("cloudfn_runner_environ", default=None)
 
 
 @dataclass(frozen=True)
@@ -234,6 +244,13 @@ class Cloud:
         s = self.settings
         return f"Cloud(base_url={s.base_url!r}, appid={s.appid!r}, env={s.env!r}, validate={s.validate})"
 
+    @property
+    def sync(self) -> BlockingCloud:
+        """This Cloud for plain ``def`` handlers: ``cloud.sync.openapi.<ns>.<method>({...})`` blocks."""
+        from .sync import BlockingCloud
+
+        return BlockingCloud(self)
+
 
 NOT_INITIALISED = (
     "Cloud API isn't enabled, please call init first\n"
@@ -309,7 +326,7 @@ def init(
         validate=validate,
         token_endpoint=token_endpoint,
         credentials=credentials,
-        environ=os.environ,
+        environ={**os.environ, **(RUNNER_ENVIRON.get() or {})},
         transport=transport if isinstance(transport, str) else None,
         token_store=token_store if isinstance(token_store, str) else None,
         retry=retry,

@@ -154,12 +154,7 @@ async def test_the_wx_context_reaches_both_sides(tmp_path: Path) -> None:
     )
     port = python_port(
         tmp_path / "py",
-        "import os\n\nasync def main(event, context):\n"
-        "    keys = os.environ.get('WX_CONTEXT_KEYS', '').split(',')\n"
-        "    num = lambda v: int(v) if v.lstrip('-').isdigit() else v\n"
-        "    out = {k[3:]: num(os.environ[k]) for k in keys if k}\n"
-        "    out['ENV'] = os.environ.get('TCB_ENV')\n"
-        "    return out\n",
+        "import cloudfn\n\nasync def main(event, context):\n    return cloudfn.getWXContext()\n",
     )
     path = events(
         tmp_path / "e.jsonl", {"event": {}, "wxContext": {"OPENID": "oA", "APPID": "wx1", "CLIENTIP": "7"}}

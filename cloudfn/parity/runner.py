@@ -34,11 +34,8 @@ from ..emulator.dispatch import answer
 from ..emulator.server import RunningEmulator, run_emulator
 from ..emulator.state import EmulatorState
 from ..errors import CloudSDKError, ConfigError
-
-# The one import of the Python runtime. Once cloudfn.runtime is merged, replace it with
-# `from ..runtime.invoke import invoke` + `from ..runtime.loader import CloudFunction, load_function`
-# and delete _runtime_standin.py.
-from ._runtime_standin import CloudFunction, invoke, load_function
+from ..runtime.invoke import InvocationResult, invoke
+from ..runtime.loader import CloudFunction, load_function
 from .events import EventCase, load_events
 from .node import NodeFunction, NodeOutcome, ParityError, check_node_dir, find_node
 
@@ -107,16 +104,13 @@ def _node_text(outcome: NodeOutcome) -> str:
     return f"<{outcome.kind}: {outcome.message}>"
 
 
-def _python_text(result: Any, error: BaseException | None) -> str:
-    if error is None:
-        try:
-            return to_json_text(result)
-        except (TypeError, ValueError) as exc:
-            return f"<not JSON: {exc}>"
-    if isinstance(error, TimeoutError):
+def _python_text(invocation: InvocationResult) -> str:
+    if invocation.error is None:
+        return to_json_text(invocation.result)
+    if invocation.error_kind == "timeout":
         return "<timeout>"
-    message = error.message if isinstance(error, CloudSDKError) else f"{type(error).__name__}: {error}"
-    return f"<threw: {message}>"
+    # A raised CloudSDKError: its Node message (public_error); anything else: "Type: message".
+    return f"<threw: {invocation.public_error or invocation.error}>"
 
 
 def compare(case: EventCase, node: str, python: str, node_fx: Any, python_fx: Any) -> Verdict:
@@ -297,9 +291,7 @@ async def _run_case(
     apply_setup(state, case)
     invocation = await invoke(function, case.event, wx_context=case.wx_context, timeout=limit)
     python_fx = side_effects(state)
-    return compare(
-        case, _node_text(outcome), _python_text(invocation.result, invocation.error), node_fx, python_fx
-    )
+    return compare(case, _node_text(outcome), _python_text(invocation), node_fx, python_fx)
 
 
 def format_table(report: ParityReport) -> str:

@@ -1,0 +1,107 @@
+"""``cloudfn check DIR``: check a function directory without running it."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("directory", metavar="DIR", help="the function directory (index.py + config.json)")
+    parser.add_argument(
+        "--timezone", default="UTC+8", help="time zone of the timer cron (default UTC+8, the platform's)"
+    )
+
+
+def check_handler(entry: Path) -> list[str]:
+    """Problems with index.py found by reading it (it is not executed)."""
+    from ..runtime.loader import HANDLER_NAMES
+
+    if not entry.is_file():
+        return [
+            f"{entry}: no such file. "
+            "Fix: put the handler in index.py, e.g. `async def main(event, context): ...`"
+        ]
+    try:
+        tree = ast.parse(entry.read_text(encoding="utf-8"), filename=str(entry))
+    except SyntaxError as exc:
+        return [f"{entry}, line {exc.lineno}: SyntaxError: {exc.msg}. Fix: correct the syntax there"]
+    defined = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            defined.add(node.name)
+        elif isinstance(node, ast.Assign):
+            defined.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    if not defined & set(HANDLER_NAMES):
+        return [
+            f"{entry}: no handler: neither {' nor '.join(HANDLER_NAMES)} is defined at top level. "
+            "Fix: define `async def main(event, context):`"
+        ]
+    return []
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..api.registry import default_registry
+    from ..config import FunctionConfig
+    from ..errors import ConfigError
+    from ..runtime.cron import CronError, parse_cron, parse_timezone
+
+    directory = Path(args.directory)
+    problems: list[str] = []
+    notes: list[str] = []
+    if not directory.is_dir():
+        print(
+            f"error: {directory}: no such directory. Fix: give the directory holding index.py and config.json"
+        )
+        return 1
+    try:
+        tz = parse_timezone(args.timezone)
+    except ValueError as exc:
+        print(f"error: --timezone: {exc}")
+        return 1
+    config_path = directory / "config.json"
+    try:
+        config = FunctionConfig.load(config_path)
+    except ConfigError as exc:
+        problems.append(str(exc))
+        config = None
+    if config is not None:
+        registry = default_registry()
+        for name in sorted(config.permissions):
+            if name in registry:
+                continue
+            nearest = registry.closest(name)
+            hint = (
+                f"did you mean {nearest}? Fix: correct the name"
+                if nearest
+                else (f"Fix: add cloudfn/schemas/{name.replace('.', '/', 1)}.json or correct the name")
+            )
+            problems.append(
+                f"{config_path}: permissions.openapi: {name} is not an API cloudfn knows "
+                f"(calls to it fail with -604100); {hint}"
+            )
+        notes.append(f"permissions: {', '.join(sorted(config.permissions)) or 'none'}")
+        notes.append(
+            f"timeout: {config.timeout:g}s" if config.timeout else "timeout: 3s (the platform default)"
+        )
+        for trigger in config.triggers:
+            try:
+                schedule = parse_cron(trigger.cron, tz)
+            except CronError as exc:
+                problems.append(f"{config_path}: triggers[{trigger.name}]: {exc}")
+                continue
+            upcoming = schedule.upcoming(datetime.now(UTC), 3)
+            times = ", ".join(t.isoformat() for t in upcoming) or "never (no fire time left)"
+            notes.append(f"trigger {trigger.name}: {trigger.cron!r} next at {times}")
+    problems += check_handler(directory / "index.py")
+    for problem in problems:
+        print(f"error: {problem}")
+    if problems:
+        print(f"{directory}: {len(problems)} problem(s)")
+        return 1
+    for note in notes:
+        print(f"  {note}")
+    print(f"{directory}: ok")
+    return 0

@@ -1,0 +1,107 @@
+"""``cloudfn invoke DIR``: run a function once, print its result as the platform returns it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("directory", metavar="DIR", help="the function directory (index.py + config.json)")
+    parser.add_argument(
+        "--event",
+        default="{}",
+        metavar="JSON|@FILE",
+        help="the event: a JSON object, @path to read it from a file, or @- for stdin (default {})",
+    )
+    parser.add_argument("--openid", help="the caller's OPENID (default: the emulator's seed user)")
+    parser.add_argument("--appid", help="the caller's APPID (default: the configured or emulator AppID)")
+    parser.add_argument("--unionid", help="the caller's UNIONID (default: none)")
+    parser.add_argument(
+        "--source",
+        default="wx_client",
+        help="SOURCE in getWXContext() (default wx_client, as in local debugging)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, help="seconds before the invocation fails (default: config.json's, else 3)"
+    )
+
+
+def read_event(value: str) -> dict[str, Any]:
+    """``--event`` as a JSON object; raises SystemExit naming the problem and the fix."""
+    where = "--event"
+    text = value
+    if value.startswith("@"):
+        source = value[1:]
+        where = f"--event {value}"
+        try:
+            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SystemExit(
+                f"{where}: cannot read the file ({exc.strerror}). Fix: give an existing JSON file"
+            ) from None
+    try:
+        event = json.loads(text)
+    except ValueError as exc:
+        raise SystemExit(
+            f'{where}: not valid JSON ({exc}). Fix: e.g. --event \'{{"updateType": "unbind"}}\''
+        ) from None
+    if not isinstance(event, dict):
+        raise SystemExit(
+            f"{where}: must be a JSON object, got {type(event).__name__}. Fix: e.g. --event '{{}}'"
+        )
+    return event
+
+
+async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
+    from ..emulator.server import run_emulator
+    from ..emulator.state import SEED_OPENID
+    from ..runtime.backend import configured, emulator_environ
+    from ..runtime.invoke import invoke
+    from ..runtime.loader import FunctionLoadError, load_function
+
+    async with contextlib.AsyncExitStack() as stack:
+        runner_environ: dict[str, str] = {}
+        default_openid = None
+        if not configured():
+            emulator = await stack.enter_async_context(run_emulator())
+            runner_environ = emulator_environ(emulator)
+            default_openid = SEED_OPENID
+        try:
+            function = load_function(args.directory, runner_environ=runner_environ)
+        except FunctionLoadError as exc:
+            print(f"cloudfn invoke: {exc}", file=sys.stderr)
+            return 2
+        stack.push_async_callback(function.close)
+        wx_context = {
+            "OPENID": args.openid or default_openid,
+            "APPID": args.appid or runner_environ.get("CLOUDFN_APPID") or os.environ.get("CLOUDFN_APPID"),
+            "UNIONID": args.unionid,
+            "SOURCE": args.source,
+            "ENV": os.environ.get("TCB_ENV") or "local",
+        }
+        # The handler's print() output is its log: keep stdout for the result alone.
+        with contextlib.redirect_stdout(sys.stderr):
+            result = await invoke(function, event, wx_context=wx_context, timeout=args.timeout)
+    if result.result is not None or result.ok:
+        print(json.dumps(result.result, ensure_ascii=False), flush=True)
+    if result.ok:
+        return 0
+    if result.error_kind == "raised" and result.traceback:
+        print(result.traceback, file=sys.stderr, end="")
+    print(
+        f"cloudfn invoke: {function.name} failed (request {result.request_id}): {result.error}",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def run(args: argparse.Namespace) -> int:
+    event = read_event(args.event)
+    return asyncio.run(_invoke(args, event))

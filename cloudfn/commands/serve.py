@@ -1,0 +1,114 @@
+"""``cloudfn serve DIR``: serve one function over HTTP (and run its timer trigger)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..runtime.server import MAX_EVENT_BYTES
+
+    parser.add_argument("directory", metavar="DIR", help="the function directory (index.py + config.json)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 in a container)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT", "8080")),
+        help="port (default $PORT, else 8080; 0 = any)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, help="seconds per invocation (default: config.json's, else 3)"
+    )
+    parser.add_argument(
+        "--max-event-bytes",
+        type=int,
+        default=MAX_EVENT_BYTES,
+        help=f"largest event accepted (default {MAX_EVENT_BYTES})",
+    )
+    parser.add_argument(
+        "--timezone", default="UTC+8", help="time zone of the timer cron (default UTC+8, the platform's)"
+    )
+    parser.add_argument("--no-timers", action="store_true", help="do not run config.json's timer trigger")
+    parser.add_argument(
+        "--emulator",
+        action="store_true",
+        help="send cloud calls to an embedded emulator "
+        "(default: CLOUDFN_BASE_URL/CLOUDFN_APPID/CLOUDFN_SECRET)",
+    )
+    parser.add_argument("--debug", action="store_true", help="tracebacks in error answers, debug logging")
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    from ..emulator.server import run_emulator
+    from ..runtime.backend import configured, emulator_environ
+    from ..runtime.cron import CronError, parse_timezone
+    from ..runtime.loader import FunctionLoadError, load_function
+    from ..runtime.server import ServeOptions, serve_function
+
+    try:
+        tz = parse_timezone(args.timezone)
+    except ValueError as exc:
+        print(f"cloudfn serve: --timezone: {exc}", file=sys.stderr)
+        return 2
+    async with contextlib.AsyncExitStack() as stack:
+        runner_environ: dict[str, str] = {}
+        if args.emulator:
+            emulator = await stack.enter_async_context(run_emulator())
+            runner_environ = emulator_environ(emulator)
+            print(
+                f"cloudfn serve: cloud calls go to an embedded emulator at {emulator.base_url}",
+                file=sys.stderr,
+            )
+        elif not configured():
+            print(
+                "cloudfn serve: warning: CLOUDFN_APPID/CLOUDFN_SECRET are not set, so cloud calls will "
+                "fail. Fix: set them (and CLOUDFN_BASE_URL for an emulator), or pass --emulator",
+                file=sys.stderr,
+            )
+        try:
+            function = load_function(args.directory, runner_environ=runner_environ)
+        except FunctionLoadError as exc:
+            print(f"cloudfn serve: {exc}", file=sys.stderr)
+            return 2
+        options = ServeOptions(
+            max_event_bytes=args.max_event_bytes,
+            timeout=args.timeout,
+            debug=args.debug,
+            timers=not args.no_timers,
+            tz=tz,
+        )
+        try:
+            await serve_function(
+                function,
+                host=args.host,
+                port=args.port,
+                options=options,
+                announce=lambda line: print(line, flush=True),
+            )
+        except CronError as exc:
+            print(f"cloudfn serve: {function.config.path}: triggers: {exc}", file=sys.stderr)
+            return 2
+        except OSError as exc:
+            print(
+                f"cloudfn serve: cannot listen on {args.host}:{args.port} ({exc.strerror}). "
+                "Fix: pick another --port",
+                file=sys.stderr,
+            )
+            return 2
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    return asyncio.run(_serve(args))

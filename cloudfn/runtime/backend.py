@@ -1,0 +1,30 @@
+"""Where a runner's cloud calls go: the configured WeChat API (or emulator), or an embedded emulator."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..emulator.server import RunningEmulator
+
+BACKEND_VARIABLES = ("CLOUDFN_BASE_URL", "CLOUDFN_APPID", "CLOUDFN_SECRET")
+
+
+def configured(environ: Mapping[str, str] | None = None) -> bool:
+    """Has the user pointed cloudfn somewhere (any of CLOUDFN_BASE_URL/APPID/SECRET set)?"""
+    env = os.environ if environ is None else environ
+    return any(env.get(name) for name in BACKEND_VARIABLES)
+
+
+def emulator_environ(emulator: RunningEmulator) -> dict[str, str]:
+    """The CLOUDFN_* values that send a function's cloud calls to ``emulator``."""
+    return {
+        "CLOUDFN_BASE_URL": emulator.base_url,
+        "CLOUDFN_APPID": emulator.appid,
+        "CLOUDFN_SECRET": emulator.secret,
+    }
+
+
+__all__ = ["BACKEND_VARIABLES", "configured", "emulator_environ"]

@@ -1,0 +1,258 @@
+"""One invocation of a loaded function: event in, result (or the reason it failed) out.
+
+The handler runs with its own WX context (contextvars, never os.environ),
+the runner's cloud configuration, and a deadline: when config.json's
+``timeout`` passes, the invocation fails with the platform's timeout
+message and the process carries on serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import inspect
+import json
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..errors import CloudSDKError
+from .context import wx_context_scope
+from .loader import CloudFunction
+
+DEFAULT_TIMEOUT_S = 3.0  # the platform's default when config.json sets no timeout
+DEFAULT_MEMORY_MB = 256  # the platform's default memory limit
+# Sync handlers run in these threads; a timed-out one keeps its thread until it returns.
+SYNC_HANDLER_THREADS = 64
+
+# The Node SDK's callFunction reports these codes for a function that threw / ran out of time.
+FUNCTION_ERROR_CODE = -504002
+FUNCTION_TIMEOUT_CODE = -504003
+
+_executor: ThreadPoolExecutor | None = None
+
+
+def _sync_executor() -> ThreadPoolExecutor:
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(SYNC_HANDLER_THREADS, thread_name_prefix="cloudfn-handler")
+    return _executor
+
+
+class InvocationContext(dict[str, Any]):
+    """The handler's ``context`` argument, with the keys Tencent SCF gives.
+
+    A dict (``context["request_id"]``), readable as attributes
+    (``context.request_id``), with ``get_remaining_time_in_millis()``.
+    """
+
+    def __init__(
+        self,
+        *,
+        request_id: str,
+        function_name: str,
+        timeout: float,
+        namespace: str,
+        memory_limit_in_mb: int = DEFAULT_MEMORY_MB,
+    ) -> None:
+        super().__init__(
+            request_id=request_id,
+            function_name=function_name,
+            function_version="$LATEST",
+            namespace=namespace,
+            memory_limit_in_mb=memory_limit_in_mb,
+            time_limit_in_ms=round(timeout * 1000),
+        )
+        self._deadline = time.monotonic() + timeout
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, round((self._deadline - time.monotonic()) * 1000))
+
+    getRemainingTimeInMillis = get_remaining_time_in_millis
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass(frozen=True)
+class InvocationResult:
+    """What one invocation produced.
+
+    ``result`` is JSON-able (a returned or raised CloudSDKError becomes its
+    ``to_json()``, as in Node); ``error`` says why the invocation failed, or
+    is None. ``error_kind`` is "raised" or "timeout" when it failed.
+    """
+
+    result: Any
+    request_id: str
+    duration: float
+    error: str | None = None
+    error_kind: Literal["raised", "timeout"] | None = None
+    error_type: str | None = None
+    error_code: int | None = None
+    traceback: str | None = None
+    # What a caller may see: a CloudSDKError's Node message without cloudfn's
+    # detail (which names config paths); ``error`` keeps the detail for logs.
+    public_error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def error_body(self, *, debug: bool = False) -> dict[str, Any]:
+        """The JSON a caller gets for a failed invocation (no traceback unless ``debug``)."""
+        body: dict[str, Any] = {
+            "errorCode": self.error_code,
+            "errorMessage": self.error if debug or self.public_error is None else self.public_error,
+            "errorType": self.error_type,
+            "requestId": self.request_id,
+        }
+        if isinstance(self.result, dict) and "errCode" in self.result:
+            body.update(self.result)
+        if debug and self.traceback:
+            body["stackTrace"] = self.traceback
+        return body
+
+
+def to_jsonable(value: Any) -> Any:
+    """A handler's return value as ``JSON.stringify`` would see it (CloudSDKError, bytes)."""
+    if isinstance(value, CloudSDKError):
+        return value.to_json()
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, bytes | bytearray):
+        return {"type": "Buffer", "data": list(value)}  # a Node Buffer's toJSON()
+    return value
+
+
+async def _run_handler(function: CloudFunction, event: Any, context: InvocationContext) -> Any:
+    handler = function.handler
+    if inspect.iscoroutinefunction(handler):
+        return await handler(event, context)
+    from ..sync import RUNNER_LOOP
+
+    loop = asyncio.get_running_loop()
+    token = RUNNER_LOOP.set(loop)
+    try:
+        call_context = contextvars.copy_context()
+    finally:
+        RUNNER_LOOP.reset(token)
+    value = await loop.run_in_executor(_sync_executor(), call_context.run, handler, event, context)
+    if inspect.isawaitable(value):  # def main(...): return cloud.openapi...(...)
+        value = await value
+    return value
+
+
+def _user_traceback(function: CloudFunction, exc: BaseException) -> str:
+    """The traceback from the handler down (cloudfn's own runner frames left out)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    while frames and frames[0].filename == __file__:
+        frames.pop(0)
+    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
+    lines += traceback.format_exception_only(type(exc), exc)
+    return "".join(lines)
+
+
+async def invoke(
+    function: CloudFunction,
+    event: Any,
+    *,
+    wx_context: Mapping[str, Any] | None = None,
+    timeout: float | None = None,  # noqa: ASYNC109 - the public contract; applied with asyncio.timeout
+    request_id: str | None = None,
+) -> InvocationResult:
+    """Run ``function`` once with ``event`` and ``wx_context`` (OPENID, APPID, SOURCE, ENV...).
+
+    ``timeout`` (seconds) defaults to config.json's ``timeout``, else 3.
+    Never raises for what the handler does: failures are in the result.
+    """
+    from ..cloud import RUNNER_ENVIRON
+
+    limit = float(timeout if timeout is not None else function.config.timeout or DEFAULT_TIMEOUT_S)
+    request_id = request_id or str(uuid.uuid4())
+    namespace = str((wx_context or {}).get("ENV") or "local")
+    context = InvocationContext(
+        request_id=request_id, function_name=function.name, timeout=limit, namespace=namespace
+    )
+    started = time.perf_counter()
+
+    def finish(result: Any, **failure: Any) -> InvocationResult:
+        return InvocationResult(
+            result, request_id=request_id, duration=time.perf_counter() - started, **failure
+        )
+
+    environ_token = RUNNER_ENVIRON.set(function.runner_environ)
+    try:
+        with wx_context_scope(wx_context):
+            timer = asyncio.timeout(limit)
+            try:
+                async with timer:
+                    value = await _run_handler(function, event, context)
+            except TimeoutError as exc:
+                if not timer.expired():
+                    return _raised(function, exc, finish)
+                return finish(
+                    None,
+                    error=(
+                        f"Invoking task timed out after {limit:g} seconds. Fix: make the handler "
+                        'finish sooner or raise "timeout" in config.json'
+                    ),
+                    error_kind="timeout",
+                    error_type="TimeoutError",
+                    error_code=FUNCTION_TIMEOUT_CODE,
+                )
+            except (Exception, SystemExit) as exc:
+                return _raised(function, exc, finish)
+    finally:
+        RUNNER_ENVIRON.reset(environ_token)
+    result = to_jsonable(value)
+    try:
+        json.dumps(result)
+    except (TypeError, ValueError, RecursionError) as exc:
+        return finish(
+            None,
+            error=(
+                f"the handler returned a value JSON cannot hold ({exc}). Fix: return dicts, lists, "
+                "strings, numbers, booleans or None"
+            ),
+            error_kind="raised",
+            error_type=type(exc).__name__,
+            error_code=FUNCTION_ERROR_CODE,
+        )
+    return finish(result)
+
+
+def _raised(
+    function: CloudFunction, exc: BaseException, finish: Callable[..., InvocationResult]
+) -> InvocationResult:
+    stack = _user_traceback(function, exc)
+    if isinstance(exc, CloudSDKError):
+        return finish(
+            exc.to_json(),
+            error=str(exc),
+            error_kind="raised",
+            error_type="CloudSDKError",
+            error_code=exc.errCode,
+            traceback=stack,
+            public_error=exc.message,
+        )
+    return finish(
+        None,
+        error=f"{type(exc).__name__}: {exc}",
+        error_kind="raised",
+        error_type=type(exc).__name__,
+        error_code=FUNCTION_ERROR_CODE,
+        traceback=stack,
+    )
+
+
+__all__ = ["DEFAULT_TIMEOUT_S", "InvocationContext", "InvocationResult", "invoke", "to_jsonable"]

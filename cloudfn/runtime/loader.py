@@ -1,0 +1,210 @@
+"""Loading a cloud function directory: ``index.py`` with its handler, and ``config.json``.
+
+As functions-framework does, the handler module is imported from its file
+under a private module name, with its directory on ``sys.path`` so sibling
+modules import. Every failure names the file (and line) and the fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import inspect
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from ..config import FunctionConfig
+from ..errors import ConfigError
+
+ENTRY_FILE = "index.py"
+# ``main`` is the wx-server-sdk convention, ``main_handler`` Tencent SCF's.
+HANDLER_NAMES = ("main", "main_handler")
+
+Handler = Callable[[Any, Any], Any]
+
+
+class FunctionLoadError(Exception):
+    """A function directory that cannot be run: says which file, where, and the fix."""
+
+
+@dataclass
+class CloudFunction:
+    """A loaded cloud function, ready to invoke."""
+
+    name: str
+    directory: Path
+    config: FunctionConfig
+    handler: Handler
+    module: ModuleType | None = None
+    # The CLOUDFN_* variables its cloudfn.init() calls were given (see RUNNER_ENVIRON);
+    # kept out of repr: it holds the AppSecret.
+    runner_environ: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def is_async(self) -> bool:
+        return inspect.iscoroutinefunction(self.handler)
+
+    @property
+    def handler_name(self) -> str:
+        return getattr(self.handler, "__name__", "main")
+
+    async def close(self) -> None:
+        """Close the Clouds its module created (their connection pools)."""
+        from ..cloud import Cloud
+
+        if self.module is None:
+            return
+        for value in list(vars(self.module).values()):
+            if isinstance(value, Cloud):
+                await value.close()
+
+
+def _function_error(directory: Path, exc: BaseException) -> FunctionLoadError:
+    """Point at the line in the function's own code where importing it failed."""
+    if isinstance(exc, SyntaxError):
+        where = f"{exc.filename or directory / ENTRY_FILE}, line {exc.lineno}"
+        return FunctionLoadError(f"{where}: {type(exc).__name__}: {exc.msg}. Fix: correct the syntax there")
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if Path(f.filename).resolve().is_relative_to(directory)
+    ]
+    where = f"{frames[-1].filename}, line {frames[-1].lineno}" if frames else str(directory / ENTRY_FILE)
+    fix = (
+        "install the missing package (pip install ...) or add the module to the function directory"
+        if isinstance(exc, ImportError)
+        else "fix the error raised while the module was imported (its top-level code)"
+    )
+    return FunctionLoadError(f"{where}: {type(exc).__name__}: {exc}. Fix: {fix}")
+
+
+@contextmanager
+def _runner_environ(values: Mapping[str, str]) -> Iterator[None]:
+    from ..cloud import RUNNER_ENVIRON
+
+    token = RUNNER_ENVIRON.set(values)
+    try:
+        yield
+    finally:
+        RUNNER_ENVIRON.reset(token)
+
+
+def _check_signature(handler: Handler, entry: Path, name: str) -> None:
+    try:
+        inspect.signature(handler).bind(None, None)
+    except TypeError:
+        raise FunctionLoadError(
+            f"{entry}: {name}{inspect.signature(handler)} cannot take (event, context). "
+            f"Fix: define it as `async def {name}(event, context):` (or plain def)"
+        ) from None
+    except ValueError:  # builtins without a signature: let the call decide
+        return
+
+
+def _check_triggers(config: FunctionConfig, config_path: Path) -> None:
+    """A cron the platform would refuse makes the whole config.json invalid, as on deploy."""
+    from .cron import CronError, parse_cron
+
+    for index, trigger in enumerate(config.triggers):
+        try:
+            parse_cron(trigger.cron)
+        except CronError as exc:
+            raise FunctionLoadError(f"{config_path}: triggers[{index}].config: {exc}") from None
+
+
+def load_function(
+    directory: str | os.PathLike[str],
+    *,
+    runner_environ: Mapping[str, str] | None = None,
+    apply_env_variables: bool = True,
+) -> CloudFunction:
+    """Load the function in ``directory``: its config.json, then its ``index.py`` handler.
+
+    ``runner_environ`` (CLOUDFN_BASE_URL, CLOUDFN_APPID, CLOUDFN_SECRET, ...)
+    overrides ``os.environ`` for the ``cloudfn.init()`` calls the module makes
+    (at import time and in its handler); CLOUDFN_CONFIG defaults to the
+    function's config.json so its permissions apply. With
+    ``apply_env_variables`` config.json's ``envVariables`` go into
+    ``os.environ`` before the module is imported, as the platform sets them in
+    the function's process.
+    """
+    path = Path(directory)
+    if not path.is_dir():
+        what = "is a file, not a directory" if path.exists() else "no such directory"
+        raise FunctionLoadError(
+            f"{path}: {what}. Fix: give the directory holding index.py and config.json "
+            "(e.g. examples/update_printer)"
+        )
+    path = path.resolve()
+    config_path = path / "config.json"
+    if not config_path.is_file():
+        raise FunctionLoadError(
+            f"{config_path}: no such file. Fix: create it, listing the APIs the function calls, e.g. "
+            '{"permissions": {"openapi": ["logistics.updatePrinter"]}}'
+        )
+    try:
+        config = FunctionConfig.load(config_path)
+    except ConfigError as exc:
+        raise FunctionLoadError(str(exc)) from None
+    _check_triggers(config, config_path)
+    entry = path / ENTRY_FILE
+    if not entry.is_file():
+        raise FunctionLoadError(
+            f"{entry}: no such file. Fix: put the handler in {ENTRY_FILE}, "
+            "e.g. `async def main(event, context): ...`"
+        )
+    environ = {"CLOUDFN_CONFIG": str(config_path), **(runner_environ or {})}
+    if apply_env_variables:
+        os.environ.update(config.env_variables)
+
+    digest = hashlib.sha1(str(path).encode()).hexdigest()[:10]
+    module_name = f"cloudfn_function_{path.name.replace('-', '_')}_{digest}"
+    spec = importlib.util.spec_from_file_location(module_name, entry)
+    if spec is None or spec.loader is None:
+        raise FunctionLoadError(f"{entry}: cannot be imported as a Python module. Fix: name it index.py")
+    module = importlib.util.module_from_spec(spec)
+    if str(path) not in sys.path:
+        sys.path.append(str(path))
+    sys.modules[module_name] = module
+    try:
+        with _runner_environ(environ):
+            spec.loader.exec_module(module)
+    except (Exception, SystemExit) as exc:
+        sys.modules.pop(module_name, None)
+        raise _function_error(path, exc) from None
+
+    handler = None
+    for name in HANDLER_NAMES:
+        candidate = getattr(module, name, None)
+        if candidate is not None:
+            if not callable(candidate):
+                raise FunctionLoadError(
+                    f"{entry}: {name} is a {type(candidate).__name__}, not a function. "
+                    f"Fix: define `async def {name}(event, context):`"
+                )
+            handler = candidate
+            _check_signature(handler, entry, name)
+            break
+    if handler is None:
+        raise FunctionLoadError(
+            f"{entry}: no handler: neither {' nor '.join(HANDLER_NAMES)} is defined. "
+            "Fix: define `async def main(event, context):` (or plain def)"
+        )
+    return CloudFunction(
+        name=path.name,
+        directory=path,
+        config=config,
+        handler=handler,
+        module=module,
+        runner_environ=environ,
+    )
+
+
+__all__ = ["ENTRY_FILE", "HANDLER_NAMES", "CloudFunction", "FunctionLoadError", "load_function"]

@@ -1,0 +1,202 @@
+"""``cloudfn serve``: one function behind an HTTP trigger, for serverless containers.
+
+``POST /`` takes the event as JSON and answers the result as JSON; the
+WeChat Cloud Run gateway's ``x-wx-*`` headers become that invocation's WX
+context. ``GET /healthz`` answers while the process serves. SIGTERM stops
+accepting, lets in-flight invocations finish, then exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import socket
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any
+
+from aiohttp import web
+
+from .cron import PLATFORM_TZ
+from .invoke import DEFAULT_TIMEOUT_S, InvocationResult, invoke
+from .loader import CloudFunction
+from .triggers import TimerScheduler
+
+log = logging.getLogger("cloudfn.serve")
+
+MAX_EVENT_BYTES = 6 * 1024 * 1024  # the platform's limit for a synchronous invocation's event
+# Never part of a WX context, whatever the gateway sends.
+_SECRET_HEADERS = frozenset({"x-wx-cloudbase-access-token", "x-wx-api-token", "x-wx-trigger-api-token-v0"})
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    max_event_bytes: int = MAX_EVENT_BYTES
+    timeout: float | None = None  # None: config.json's, else 3 s
+    debug: bool = False
+    timers: bool = True
+    tz: tzinfo = PLATFORM_TZ
+
+
+FUNCTION = web.AppKey("cloudfn_function", CloudFunction)
+OPTIONS = web.AppKey("cloudfn_serve_options", ServeOptions)
+INFLIGHT = web.AppKey("cloudfn_inflight", dict)
+
+
+def wx_context_from_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """``x-wx-openid: o1`` -> ``{"OPENID": "o1"}``, for every ``x-wx-*`` header but tokens.
+
+    CLIENTIP falls back to the first ``x-forwarded-for`` hop. The gateway sets
+    these headers; a server reachable without it must not trust them.
+    """
+    context: dict[str, str] = {}
+    forwarded = ""
+    for name, value in headers.items():
+        lower = name.lower()
+        if lower.startswith("x-wx-") and lower not in _SECRET_HEADERS and "token" not in lower:
+            context[lower[5:].upper().replace("-", "_")] = value
+        elif lower == "x-forwarded-for":
+            forwarded = value.split(",")[0].strip()
+    if forwarded and "CLIENTIP" not in context and "CLIENTIPV6" not in context:
+        context["CLIENTIPV6" if ":" in forwarded else "CLIENTIP"] = forwarded
+    return context
+
+
+def _json(payload: Any, status: int = 200, request_id: str | None = None) -> web.Response:
+    headers = {"x-request-id": request_id} if request_id else None
+    return web.Response(
+        status=status,
+        body=json.dumps(payload, ensure_ascii=False).encode(),
+        content_type="application/json",
+        charset="utf-8",
+        headers=headers,
+    )
+
+
+def _refusal(status: int, message: str, request_id: str) -> web.Response:
+    return _json({"errorCode": -1, "errorMessage": message, "requestId": request_id}, status, request_id)
+
+
+async def handle_invoke(request: web.Request) -> web.Response:
+    function = request.app[FUNCTION]
+    options = request.app[OPTIONS]
+    request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return _refusal(
+            413,
+            f"event: larger than {options.max_event_bytes} bytes. Fix: send less, or start "
+            "cloudfn serve with a larger --max-event-bytes",
+            request_id,
+        )
+    event: Any = {}
+    if raw.strip():
+        try:
+            event = json.loads(raw)
+        except (UnicodeDecodeError, ValueError) as exc:
+            return _refusal(400, f"event: not valid JSON ({exc}). Fix: POST a JSON object", request_id)
+    if not isinstance(event, dict):
+        return _refusal(
+            400, f"event: must be a JSON object, got {type(event).__name__}. Fix: POST {{...}}", request_id
+        )
+    inflight = request.app[INFLIGHT]
+    inflight[request_id] = True
+    try:
+        result = await invoke(
+            function,
+            event,
+            wx_context=wx_context_from_headers(request.headers),
+            timeout=options.timeout,
+            request_id=request_id,
+        )
+    finally:
+        inflight.pop(request_id, None)
+    return _answer(result, options)
+
+
+def _answer(result: InvocationResult, options: ServeOptions) -> web.Response:
+    if result.ok:
+        return _json(result.result, 200, result.request_id)
+    level = logging.WARNING if result.error_kind == "timeout" else logging.ERROR
+    log.log(level, "invocation %s failed: %s", result.request_id, result.error)
+    if result.traceback:
+        log.debug("%s", result.traceback)
+    status = 504 if result.error_kind == "timeout" else 500
+    return _json(result.error_body(debug=options.debug), status, result.request_id)
+
+
+async def handle_health(request: web.Request) -> web.Response:
+    function = request.app[FUNCTION]
+    return _json({"status": "ok", "function": function.name, "inflight": len(request.app[INFLIGHT])})
+
+
+def create_app(function: CloudFunction, options: ServeOptions | None = None) -> web.Application:
+    """The HTTP trigger for ``function`` as an aiohttp application."""
+    options = options or ServeOptions()
+    app = web.Application(client_max_size=options.max_event_bytes)
+    app[FUNCTION] = function
+    app[OPTIONS] = options
+    app[INFLIGHT] = {}
+    app.router.add_post("/", handle_invoke)
+    app.router.add_get("/healthz", handle_health)
+    return app
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    return sock
+
+
+async def serve_function(
+    function: CloudFunction,
+    *,
+    host: str,
+    port: int,
+    options: ServeOptions,
+    announce: Any = print,
+) -> None:
+    """Serve until SIGTERM/SIGINT; then stop accepting and let in-flight invocations finish."""
+    app = create_app(function, options)
+    limit = options.timeout or function.config.timeout or DEFAULT_TIMEOUT_S
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=limit + 5)
+    await runner.setup()
+    sock = _bind(host, port)
+    site = web.SockSite(runner, sock)
+    await site.start()
+    bound = sock.getsockname()[1]
+    scheduler = (
+        TimerScheduler(function, tz=options.tz) if options.timers and function.config.triggers else None
+    )
+    if scheduler is not None:
+        scheduler.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    url_host = f"[{host}]" if ":" in host else host
+    triggers = ", ".join(f"{t.name} ({t.cron})" for t in function.config.triggers) or "none"
+    announce(
+        f"cloudfn serve: {function.name} on http://{url_host}:{bound} "
+        f"(timeout {limit:g}s, timer triggers: {triggers if options.timers else 'off'})"
+    )
+    try:
+        await stop.wait()
+        log.info("stopping: finishing %d in-flight invocation(s)", len(app[INFLIGHT]))
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+        if scheduler is not None:
+            await scheduler.stop()
+        await runner.cleanup()
+        await function.close()
+
+
+__all__ = ["MAX_EVENT_BYTES", "ServeOptions", "create_app", "serve_function", "wx_context_from_headers"]

@@ -1,0 +1,94 @@
+"""The pytest plugin, used the way users use it: from a test project in a temporary directory."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from tests.runtime_helpers import EXAMPLE, REPO, clean_environ
+
+DOC = REPO / "docs" / "pytest.md"
+
+
+def _documented_test() -> str:
+    """The complete test shown in docs/pytest.md (so the documentation is what is tested)."""
+    match = re.search(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+    assert match is not None
+    return match.group(1)
+
+
+def _project(root: Path, test_source: str, functions: Path | None = None) -> Path:
+    if functions is not None:
+        shutil.copytree(functions, root / "functions")
+    shutil.copytree(
+        EXAMPLE, root / "examples" / "update_printer", ignore=shutil.ignore_patterns("node_modules", "*.log")
+    )
+    (root / "tests").mkdir()
+    (root / "tests" / "test_update_printer.py").write_text(test_source, encoding="utf-8")
+    (root / "pytest.ini").write_text(
+        "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+    )
+    return root
+
+
+def _pytest(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=clean_environ(),
+        timeout=120,
+    )
+
+
+def test_plugin_is_registered_with_pytest11() -> None:
+    registered = {e.name: e.value for e in entry_points(group="pytest11")}
+    assert registered.get("cloudfn") == "cloudfn.pytest_plugin"
+
+
+def test_the_documented_test_passes_in_a_user_project(tmp_path: Path) -> None:
+    done = _pytest(_project(tmp_path, _documented_test()))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "5 passed" in done.stdout
+
+
+def test_a_failing_user_test_is_reported(tmp_path: Path) -> None:
+    source = (
+        "from pathlib import Path\n"
+        "FUNCTION = Path(__file__).parent.parent / 'examples' / 'update_printer'\n\n"
+        "def test_wrong_expectation(invoke):\n"
+        "    assert invoke(FUNCTION, {}).result['errCode'] == 1\n\n"
+        "def test_leaves_state_behind(invoke):\n"
+        "    invoke(FUNCTION, {})\n\n"
+        "def test_sees_it_reset(wx_emulator):\n"
+        "    assert wx_emulator.requests() == []\n"
+    )
+    done = _pytest(_project(tmp_path, source))
+    assert done.returncode == 1
+    assert "1 failed, 2 passed" in done.stdout
+    assert "test_wrong_expectation" in done.stdout
+
+
+def test_env_variables_last_only_for_the_test(tmp_path: Path) -> None:
+    function_dir = tmp_path / "functions" / "greeter"
+    function_dir.mkdir(parents=True)
+    (function_dir / "index.py").write_text(
+        "import os\n\ndef main(event, context):\n    return os.environ['GREETING']\n", encoding="utf-8"
+    )
+    (function_dir / "config.json").write_text('{"envVariables": {"GREETING": "hello"}}', encoding="utf-8")
+    source = (
+        "import os\nfrom pathlib import Path\n"
+        "FUNCTION = Path(__file__).parent.parent / 'functions' / 'greeter'\n\n"
+        "def test_a_sees_it(invoke):\n"
+        "    assert invoke(FUNCTION).result == 'hello'\n\n"
+        "def test_b_does_not(invoke):\n"
+        "    assert 'GREETING' not in os.environ\n"
+    )
+    done = _pytest(_project(tmp_path / "project", source, functions=tmp_path / "functions"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout
