@@ -17,19 +17,27 @@ COMMANDS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``only``, just that command's options are loaded.
+
+    A command module may import heavy things for its defaults, and a short
+    ``cloudfn invoke`` should not pay for every other command's.
+    """
     parser = argparse.ArgumentParser(
         prog="cloudfn", description="WeChat cloud functions in Python, with a local WeChat API emulator."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, summary in COMMANDS.items():
         command = sub.add_parser(name, help=summary, description=summary)
-        import_module(f"cloudfn.commands.{name}").add_arguments(command)
+        if only is None or name == only:
+            import_module(f"cloudfn.commands.{name}").add_arguments(command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((w for w in words if not w.startswith("-")), None)
+    args = build_parser(only=chosen if chosen in COMMANDS else None).parse_args(words)
     module = import_module(f"cloudfn.commands.{args.command}")
     try:
         return int(module.run(args))

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from ..parity.runner import DEFAULT_TIMEOUT_S, TRANSPORTS
+from ..parity.options import DEFAULT_TIMEOUT_S, TRANSPORTS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

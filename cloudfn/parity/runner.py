@@ -38,11 +38,10 @@ from ..runtime.invoke import InvocationResult, invoke
 from ..runtime.loader import CloudFunction, load_function
 from .events import EventCase, load_events
 from .node import NodeFunction, NodeOutcome, ParityError, check_node_dir, find_node
+from .options import DEFAULT_TIMEOUT_S, TRANSPORTS
 
-DEFAULT_TIMEOUT_S = 10.0
 PARITY_ENV = "cloudfn-parity"
 _RID = re.compile(r"( rid: )[^\"\\\s]*")
-TRANSPORTS = ("https", "tcb")
 
 
 def mask_rid(text: str) -> str:

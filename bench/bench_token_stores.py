@@ -5,7 +5,7 @@ emulator (token already cached, the steady state), rounds interleaved so
 machine noise hits all stores alike. Prints each store's median time per
 call as a ratio to memory's. Needs Redis on 127.0.0.1:6379.
 
-    python bench/token_stores.py [--calls 400] [--rounds 5]
+    python bench/bench_token_stores.py [--calls 400] [--rounds 5]
 """
 
 from __future__ import annotations
