@@ -22,9 +22,8 @@ import asyncio
 import json
 import logging
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import aiohttp
 from yarl import URL
@@ -32,7 +31,8 @@ from yarl import URL
 from ..errors import NETWORK_ERROR, SYSTEM_ERROR
 from ..redact import redact
 from .base import ApiRequest, ApiResponse, TransportError
-from .https import encode_body, rejected_token
+from .exchange import LazySession, exchange
+from .https import rejected_token
 from .retry import RetryPolicy, send_with_retries
 
 log = logging.getLogger("cloudfn.transport.cloudrun")
@@ -117,21 +117,13 @@ class CloudRunTransport:
         default = DEFAULT_OPENAPI_BASE_URL if mode == "openapi" else DEFAULT_TOKEN_BASE_URL
         self.base_url = URL((base_url or default).rstrip("/"))
         self.token_file = TokenFile(token_file) if mode == "token_file" else None
-        self._session = session
-        self._owns_session = session is None
+        # Callable: the pooled session, opened on first use.
+        self.session = LazySession(session)
         self.retry = retry if retry is not None else RetryPolicy()
         self.deadline = deadline
 
     def __repr__(self) -> str:
         return f"CloudRunTransport(mode={self.mode!r}, base_url={str(self.base_url)!r})"
-
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
-                headers={"User-Agent": "cloudfn"},
-            )
-        return self._session
 
     async def send(self, request: ApiRequest) -> ApiResponse:
         reread = False  # the token file is re-read at most once per call after a rejection
@@ -205,31 +197,10 @@ class CloudRunTransport:
             query["cloudbase_access_token"] = self.token_file.read(force=force_read)
         if request.appid:
             query["from_appid"] = request.appid  # resource reuse: act for another account
-        session = self.session()
-        if request.method == "GET":
-            for key, value in (request.body or {}).items():
-                query[key] = value if isinstance(value, str) else json.dumps(value)
-            response_cm = session.get(url.with_query(query))
-        else:
-            response_cm = session.post(
-                url.with_query(query),
-                data=encode_body(request.body),
-                headers={"Content-Type": "application/json; charset=utf-8"},
-            )
-        async with response_cm as response:
-            body = await response.read()
-            headers: Mapping[str, Any] = dict(response.headers)
-            return ApiResponse(
-                status=response.status,
-                content_type=response.headers.get("Content-Type", ""),
-                body=body,
-                headers=headers,
-            )
+        return await exchange(self.session(), url, request, query)
 
     async def close(self) -> None:
-        if self._session is not None and self._owns_session:
-            await self._session.close()
-        self._session = None
+        await self.session.close()
 
 
 __all__ = [

@@ -7,7 +7,6 @@ import json
 import logging
 import re
 from collections.abc import Mapping
-from typing import Any
 
 import aiohttp
 from yarl import URL
@@ -17,16 +16,12 @@ from ..redact import Secret, redact
 from ..tokens import TokenFetchError, TokenProvider, TokenStore, TokenStoreError
 from ..tokens.provider import REJECTED_TOKEN_CODES, TokenEndpoint
 from .base import ApiRequest, ApiResponse, TransportError
+from .exchange import LazySession, exchange
 from .retry import RetryPolicy, send_with_retries
 
 log = logging.getLogger("cloudfn.transport.https")
 
 DEFAULT_BASE_URL = "https://api.weixin.qq.com"
-
-
-def encode_body(body: Mapping[str, Any] | None) -> bytes:
-    """UTF-8 JSON with non-ASCII kept as is, as WeChat expects."""
-    return json.dumps(body or {}, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 _REJECTED_TOKEN_HINT = re.compile(rb'"errcode"\s*:\s*(?:40001|40014|42001)\b')
@@ -70,8 +65,8 @@ class HttpsTransport:
         self.retry = retry if retry is not None else RetryPolicy()
         self.deadline = deadline
         self.appid = appid
-        self._session = session
-        self._owns_session = session is None
+        # Callable: the pooled session, opened on first use.
+        self.session = LazySession(session)
         self._token_endpoint: TokenEndpoint = token_endpoint
         self._token_store = token_store
         self._secrets: dict[str, Secret] = {appid: secret, **(credentials or {})}
@@ -80,16 +75,6 @@ class HttpsTransport:
 
     def __repr__(self) -> str:
         return f"HttpsTransport(base_url={str(self.base_url)!r}, appid={self.appid!r})"
-
-    def session(self) -> aiohttp.ClientSession:
-        # Created on first use, inside the running loop: ported code builds its
-        # Cloud at import time, when no loop exists yet.
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
-                headers={"User-Agent": "cloudfn"},
-            )
-        return self._session
 
     def provider(self, appid: str | None = None) -> TokenProvider:
         appid = appid or self.appid
@@ -163,32 +148,10 @@ class HttpsTransport:
         url = self._urls.get(request.path)
         if url is None:
             url = self._urls[request.path] = self.base_url.with_path(request.path)
-        query: dict[str, str] = {"access_token": token}
-        session = self.session()
-        if request.method == "GET":
-            for key, value in (request.body or {}).items():
-                query[key] = value if isinstance(value, str) else json.dumps(value)
-            response_cm = session.get(url.with_query(query))
-        else:
-            response_cm = session.post(
-                url.with_query(query),
-                data=encode_body(request.body),
-                headers={"Content-Type": "application/json; charset=utf-8"},
-            )
-        async with response_cm as response:
-            body = await response.read()
-            log.debug("%s %s -> HTTP %s, %d bytes", request.method, request.path, response.status, len(body))
-            return ApiResponse(
-                status=response.status,
-                content_type=response.headers.get("Content-Type", ""),
-                body=body,
-                headers=dict(response.headers),
-            )
+        return await exchange(self.session(), url, request, {"access_token": token})
 
     async def close(self) -> None:
-        if self._session is not None and self._owns_session:
-            await self._session.close()
-        self._session = None
+        await self.session.close()
 
 
 __all__ = ["DEFAULT_BASE_URL", "HttpsTransport"]

@@ -27,6 +27,7 @@ from ..errors import ERR_CODE, NETWORK_ERROR, SYSTEM_ERROR, platform_refusal
 from ..proto import CommApiData, CommOpenApiResp
 from ..redact import Secret, redact
 from .base import ApiRequest, ApiResponse, TransportError
+from .exchange import LazySession
 
 # The Node SDK's TCB_ERR_CODE for the platform's JSON errors ({"code", "message"}).
 TCB_ERR_CODE: dict[str, int] = {
@@ -90,8 +91,8 @@ class TcbTransport:
         self.secret_id = secret_id
         self._secret_key = secret_key or Secret("")
         self.env = env or ""
-        self._session = session
-        self._owns_session = session is None
+        # Callable: the pooled session, opened on first use.
+        self.session = LazySession(session)
 
     @classmethod
     def from_environ(
@@ -106,11 +107,6 @@ class TcbTransport:
 
     def __repr__(self) -> str:
         return f"TcbTransport(url={str(self.url)!r}, env={self.env!r})"
-
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(headers={"User-Agent": "cloudfn"})
-        return self._session
 
     def _form(self, request: ApiRequest) -> aiohttp.FormData:
         form = aiohttp.FormData()
@@ -191,9 +187,7 @@ class TcbTransport:
         return TransportError(errcode, message, detail=f"the platform answered {code}")
 
     async def close(self) -> None:
-        if self._session is not None and self._owns_session:
-            await self._session.close()
-        self._session = None
+        await self.session.close()
 
 
 __all__ = ["TcbTransport", "admin_url_from_environ", "encode_request"]

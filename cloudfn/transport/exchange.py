@@ -1,0 +1,81 @@
+"""One JSON API request over aiohttp, shared by the transports that speak WeChat's HTTP API.
+
+The HTTPS and Cloud Run transports differ only in credentials (a query
+parameter or none) and URL; the request they send and the answer they read
+are the same, so both go through :func:`exchange` and :class:`LazySession`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from .base import ApiRequest, ApiResponse
+
+log = logging.getLogger("cloudfn.transport")
+
+_JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+
+
+def encode_body(body: Mapping[str, Any] | None) -> bytes:
+    """UTF-8 JSON with non-ASCII kept as is, as WeChat expects."""
+    return json.dumps(body or {}, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class LazySession:
+    """One pooled ClientSession, opened on first use inside the running loop.
+
+    Ported code builds its Cloud at import time, when no loop exists yet, so
+    the session cannot be made in a constructor. A session passed in is used
+    as is and left open on close (its owner closes it).
+    """
+
+    def __init__(self, session: aiohttp.ClientSession | None = None, **options: Any) -> None:
+        self._session = session
+        self._owned = session is None
+        self._options = options
+
+    def __call__(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
+                headers={"User-Agent": "cloudfn"},
+                **self._options,
+            )
+            self._owned = True
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None and self._owned:
+            await self._session.close()
+        self._session = None
+
+
+async def exchange(
+    session: aiohttp.ClientSession, url: URL, request: ApiRequest, query: Mapping[str, str]
+) -> ApiResponse:
+    """Send ``request`` to ``url`` (GET fields in the query, POST as a JSON body) and read the answer.
+
+    ``query`` holds credentials: it is never logged.
+    """
+    if request.method == "GET":
+        fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (request.body or {}).items()}
+        response_cm = session.get(url.with_query({**query, **fields}))
+    else:
+        response_cm = session.post(
+            url.with_query(query), data=encode_body(request.body), headers=_JSON_HEADERS
+        )
+    async with response_cm as response:
+        body = await response.read()
+        log.debug("%s %s -> HTTP %s, %d bytes", request.method, url.path, response.status, len(body))
+        return ApiResponse(
+            status=response.status,
+            content_type=response.headers.get("Content-Type", ""),
+            body=body,
+            headers=dict(response.headers),
+        )
