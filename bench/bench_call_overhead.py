@@ -117,6 +117,6 @@ async def main(calls: int, rounds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     asyncio.run(main(args.calls, args.rounds))
