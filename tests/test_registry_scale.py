@@ -6,7 +6,11 @@ so that list is what is checked here for "listed by cloudfn check".
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,3 +117,22 @@ async def test_every_spec_is_reachable_through_cloud_openapi(emulator: RunningEm
                 assert result["errMsg"] == f"openapi.{name}:ok"
             [logged] = api_requests(emulator, name)
             assert (logged["method"], logged["path"], logged["status"]) == (spec.method, spec.path, 200)
+
+
+def test_cloudfn_check_knows_every_spec_and_flags_a_typo(tmp_path: Path) -> None:
+    function = tmp_path / "every_api"
+    function.mkdir()
+    (function / "index.py").write_text("async def main(event, context):\n    return {}\n")
+    permissions = [*NAMES, "logistics.updatePrinters"]
+    (function / "config.json").write_text(json.dumps({"permissions": {"openapi": permissions}}))
+
+    checked = subprocess.run(
+        [sys.executable, "-m", "cloudfn", "check", str(function)], capture_output=True, text=True, timeout=60
+    )
+
+    output = checked.stdout + checked.stderr
+    assert checked.returncode == 1  # the typo is a problem
+    assert "logistics.updatePrinters is not an API cloudfn knows" in output
+    assert "did you mean logistics.updatePrinter?" in output
+    for name in NAMES:  # every shipped API is known: none is reported unknown
+        assert f"{name} is not an API cloudfn knows" not in output
