@@ -19,7 +19,7 @@ PROCESSES = 4
 CALLS = 250
 
 
-async def prove_one_token_for_the_fleet(
+async def assert_one_token_for_the_fleet(
     emulator: RunningEmulator, store: str, ending: str = "invalidate_token"
 ) -> None:
     async with fleet(
@@ -46,12 +46,12 @@ async def prove_one_token_for_the_fleet(
 @pytest.mark.parametrize("ending", ["invalidate_token", "expire_token"])
 async def test_redis_store_fleet_fetches_one_token_and_refreshes_once(ending: str) -> None:
     async with redis_prefix() as prefix, run_emulator() as emulator:
-        await prove_one_token_for_the_fleet(emulator, f"redis://127.0.0.1:6379/0?prefix={prefix}", ending)
+        await assert_one_token_for_the_fleet(emulator, f"redis://127.0.0.1:6379/0?prefix={prefix}", ending)
 
 
 async def test_file_store_fleet_fetches_one_token_and_refreshes_once(tmp_path: Path) -> None:
     async with run_emulator() as emulator:
-        await prove_one_token_for_the_fleet(emulator, f"file://{tmp_path / 'tokens'}")
+        await assert_one_token_for_the_fleet(emulator, f"file://{tmp_path / 'tokens'}")
 
 
 @pytest.mark.parametrize("store", ["memory://"])

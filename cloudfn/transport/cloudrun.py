@@ -28,10 +28,9 @@ from typing import Literal
 import aiohttp
 from yarl import URL
 
-from ..errors import NETWORK_ERROR, SYSTEM_ERROR
-from ..redact import redact
+from ..errors import SYSTEM_ERROR
 from .base import ApiRequest, ApiResponse, TransportError
-from .exchange import LazySession, exchange
+from .exchange import LazySession, exchange, network_error
 from .https import rejected_token
 from .retry import RetryPolicy, send_with_retries
 
@@ -143,12 +142,7 @@ class CloudRunTransport:
         try:
             response = await send_with_retries(self.retry, attempt, deadline=deadline, what=request.api)
         except aiohttp.ClientError as exc:
-            reason = redact(f"{type(exc).__name__}: {exc}")
-            raise TransportError(
-                NETWORK_ERROR,
-                f"network error: {reason}",
-                detail=f"base_url: could not reach {self.base_url}. Fix: check the URL and network",
-            ) from None
+            raise network_error(exc, self.base_url) from None
         return self._checked(request, response)
 
     def _checked(self, request: ApiRequest, response: ApiResponse) -> ApiResponse:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import aiohttp
 from yarl import URL
 
-from .base import ApiRequest, ApiResponse
+from ..errors import NETWORK_ERROR
+from ..redact import redact
+from .base import ApiRequest, ApiResponse, TransportError
 
 log = logging.getLogger("cloudfn.transport")
 
@@ -79,3 +82,34 @@ async def exchange(
             body=body,
             headers=dict(response.headers),
         )
+
+
+def errcode_hint(codes: Collection[int]) -> re.Pattern[bytes]:
+    """A byte pattern that finds ``"errcode": <one of codes>`` without parsing the body."""
+    alternatives = "|".join(re.escape(str(code)) for code in codes)
+    return re.compile(rb'"errcode"\s*:\s*(?:' + alternatives.encode() + rb")(?![0-9])")
+
+
+def answered_errcode(response: ApiResponse, hint: re.Pattern[bytes], codes: Collection[int]) -> bool:
+    """Is the answer a JSON object whose errcode is one of ``codes``?
+
+    The byte scan runs first so that an ordinary answer, which the pipeline
+    decodes anyway, is not parsed an extra time here.
+    """
+    if not response.is_json or not hint.search(response.body):
+        return False
+    try:
+        answer = json.loads(response.body)
+    except ValueError:
+        return False
+    return isinstance(answer, dict) and answer.get("errcode") in codes
+
+
+def network_error(exc: BaseException, base_url: URL) -> TransportError:
+    """A connection failure as the SDK reports it; str(exc) may hold a URL with a token, so redact."""
+    reason = redact(f"{type(exc).__name__}: {exc}")
+    return TransportError(
+        NETWORK_ERROR,
+        f"network error: {reason}",
+        detail=f"base_url: could not reach {base_url}. Fix: check the URL and network",
+    )

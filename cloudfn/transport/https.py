@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import re
 from collections.abc import Mapping
 
 import aiohttp
 from yarl import URL
 
-from ..errors import NETWORK_ERROR, SYSTEM_ERROR
-from ..redact import Secret, redact
+from ..errors import SYSTEM_ERROR
+from ..redact import Secret
 from ..tokens import TokenFetchError, TokenProvider, TokenStore, TokenStoreError
 from ..tokens.provider import REJECTED_TOKEN_CODES, TokenEndpoint
 from .base import ApiRequest, ApiResponse, TransportError
-from .exchange import LazySession, exchange
+from .exchange import LazySession, answered_errcode, errcode_hint, exchange, network_error
 from .retry import RetryPolicy, send_with_retries
 
 log = logging.getLogger("cloudfn.transport.https")
@@ -24,19 +22,12 @@ log = logging.getLogger("cloudfn.transport.https")
 DEFAULT_BASE_URL = "https://api.weixin.qq.com"
 
 
-_REJECTED_TOKEN_HINT = re.compile(rb'"errcode"\s*:\s*(?:40001|40014|42001)\b')
+_REJECTED_TOKEN_HINT = errcode_hint(REJECTED_TOKEN_CODES)
 
 
 def rejected_token(response: ApiResponse) -> bool:
     """Did the server refuse the access token (so a refresh may help)?"""
-    # A byte scan first: every successful answer would otherwise be parsed twice.
-    if not response.is_json or not _REJECTED_TOKEN_HINT.search(response.body):
-        return False
-    try:
-        answer = json.loads(response.body)
-    except ValueError:
-        return False
-    return isinstance(answer, dict) and answer.get("errcode") in REJECTED_TOKEN_CODES
+    return answered_errcode(response, _REJECTED_TOKEN_HINT, REJECTED_TOKEN_CODES)
 
 
 class HttpsTransport:
@@ -136,13 +127,7 @@ class HttpsTransport:
         except TokenStoreError as exc:
             raise TransportError(SYSTEM_ERROR, "system error", detail=str(exc)) from None
         except aiohttp.ClientError as exc:
-            # str(exc) may hold the request URL, with the token in its query.
-            reason = redact(f"{type(exc).__name__}: {exc}")
-            raise TransportError(
-                NETWORK_ERROR,
-                f"network error: {reason}",
-                detail=f"base_url: could not reach {self.base_url}. Fix: check the URL and network",
-            ) from None
+            raise network_error(exc, self.base_url) from None
 
     async def _send_once(self, request: ApiRequest, token: str) -> ApiResponse:
         url = self._urls.get(request.path)

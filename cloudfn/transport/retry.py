@@ -15,10 +15,8 @@ returned instead of a timeout.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -27,6 +25,7 @@ import aiohttp
 from ..errors import ConfigError
 from ..tokens import TokenFetchError
 from .base import ApiResponse
+from .exchange import answered_errcode, errcode_hint
 
 log = logging.getLogger("cloudfn.transport.retry")
 
@@ -80,21 +79,14 @@ class RetryPolicy:
 NO_RETRY = RetryPolicy(attempts=1)
 
 
-_SYSTEM_BUSY_HINT = re.compile(rb'"errcode"\s*:\s*-1\b')
+_SYSTEM_BUSY_HINT = errcode_hint((SYSTEM_BUSY,))
 
 
 def retryable_response(response: ApiResponse) -> bool:
     """HTTP 5xx, or a JSON answer with errcode -1 (system busy)."""
     if response.status >= 500:
         return True
-    # A byte scan first, so a normal answer is not parsed an extra time.
-    if not response.is_json or not _SYSTEM_BUSY_HINT.search(response.body):
-        return False
-    try:
-        answer = json.loads(response.body)
-    except ValueError:
-        return False
-    return isinstance(answer, dict) and answer.get("errcode") == SYSTEM_BUSY
+    return answered_errcode(response, _SYSTEM_BUSY_HINT, (SYSTEM_BUSY,))
 
 
 def retryable_error(exc: BaseException) -> bool:
