@@ -202,3 +202,46 @@ async def test_no_secret_or_token_in_logs_errors_or_reprs(
     assert secret not in joined
     for token in tokens:
         assert token not in joined
+
+
+def test_one_cloud_serves_successive_event_loops(caplog: pytest.LogCaptureFixture) -> None:
+    """Ported code makes its Cloud at import time; scripts and per-test loops then use it from many loops."""
+    import threading
+
+    from cloudfn.emulator.server import run_emulator
+
+    started = threading.Event()
+    stop: list[asyncio.Event] = []
+    loops: list[asyncio.AbstractEventLoop] = []
+    running: list[RunningEmulator] = []
+
+    def serve() -> None:
+        async def main() -> None:
+            async with run_emulator() as emulator:
+                running.append(emulator)
+                stop.append(asyncio.Event())
+                loops.append(asyncio.get_running_loop())
+                started.set()
+                await stop[0].wait()
+
+        asyncio.run(main())
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert started.wait(10)
+    emulator = running[0]
+    cloud = cloudfn.init(base_url=emulator.base_url, appid=emulator.appid, secret=emulator.secret)
+
+    async def burst() -> list[int]:
+        results = await asyncio.gather(*(cloud.openapi.logistics.getPrinter({}) for _ in range(5)))
+        return [r["errCode"] for r in results]
+
+    try:
+        for _ in range(3):  # three loops in turn, each closed after its run
+            assert asyncio.run(burst()) == [0] * 5
+        asyncio.run(cloud.close())
+    finally:
+        loops[0].call_soon_threadsafe(stop[0].set)
+        thread.join(10)
+    assert emulator.state.token_requests == 1  # the token outlived the loops too
+    assert not [r for r in caplog.records if "Unclosed" in r.getMessage()]

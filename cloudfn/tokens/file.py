@@ -22,6 +22,7 @@ from pathlib import Path
 
 import filelock
 
+from ..loop_local import LoopLocks
 from .store import CachedToken, TokenStoreError
 
 log = logging.getLogger("cloudfn.tokens")
@@ -39,7 +40,7 @@ class FileTokenStore:
         self.lock_wait = lock_wait
         # filelock is re-entrant per thread, so coroutines of one process are
         # kept apart by an asyncio lock before they reach the file lock.
-        self._local_locks: dict[str, asyncio.Lock] = {}
+        self._local_locks = LoopLocks()
 
     def __repr__(self) -> str:
         return f"FileTokenStore(directory={str(self.directory)!r})"
@@ -104,7 +105,7 @@ class FileTokenStore:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise self._error("creating", exc) from None
-        local = self._local_locks.setdefault(key, asyncio.Lock())
+        local = self._local_locks(key)
         async with local:
             file_lock = filelock.FileLock(self.directory / f"{self._stem(key)}.lock", timeout=0)
             loop = asyncio.get_running_loop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -12,6 +11,7 @@ from typing import Literal
 import aiohttp
 from yarl import URL
 
+from ..loop_local import LoopLocks
 from ..redact import Secret
 from .store import CachedToken, MemoryTokenStore, TokenStore
 
@@ -70,7 +70,10 @@ class TokenProvider:
         self.endpoint = endpoint
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
         self._clock = clock
-        self._local_lock = asyncio.Lock()
+        self._local_lock = LoopLocks()
+        # This process's copy of the shared token: the store is read only when it is
+        # missing, stale or rejected, not on every call (a file read or a Redis GET).
+        self._cached: CachedToken | None = None
         # The key names the server and endpoint (tokens of the emulator and of
         # WeChat, or of stable_token and token, are not interchangeable), never the secret.
         host = self._base_url.host or ""
@@ -86,23 +89,21 @@ class TokenProvider:
 
     async def get(self) -> str:
         """A token that is valid now; fetches only when the shared cache has none."""
+        cached = self._cached
+        if cached is not None and self._fresh(cached):
+            return cached.value
         token = await self.store.load(self.key)
-        if self._fresh(token):
-            assert token is not None
-            return token.value
-        async with self._local_lock:
-            token = await self.store.load(self.key)
-            if self._fresh(token):
-                assert token is not None
-                return token.value
-            async with self.store.lock(self.key):
+        if token is None or not self._fresh(token):
+            async with self._local_lock():
                 token = await self.store.load(self.key)
-                if self._fresh(token):
-                    assert token is not None
-                    return token.value
-                token = await self._fetch()
-                await self.store.save(self.key, token)
-                return token.value
+                if token is None or not self._fresh(token):
+                    async with self.store.lock(self.key):
+                        token = await self.store.load(self.key)
+                        if token is None or not self._fresh(token):
+                            token = await self._fetch()
+                            await self.store.save(self.key, token)
+        self._cached = token
+        return token.value
 
     async def invalidate(self, value: str) -> None:
         """Forget ``value`` after the server rejected it (no-op if already replaced).
@@ -111,6 +112,8 @@ class TokenProvider:
         fleet sees the same rejection only the first discard removes anything,
         and the next get() fetches once for all of them.
         """
+        if self._cached is not None and self._cached.value == value:
+            self._cached = None
         await self.store.discard(self.key, value)
 
     async def _fetch(self) -> CachedToken:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
+
+from ..loop_local import LoopLocks
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class MemoryTokenStore:
 
     def __init__(self) -> None:
         self._tokens: dict[str, CachedToken] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks = LoopLocks()
 
     async def load(self, key: str) -> CachedToken | None:
         return self._tokens.get(key)
@@ -61,7 +62,7 @@ class MemoryTokenStore:
 
     @asynccontextmanager
     async def lock(self, key: str) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(key, asyncio.Lock())
+        lock = self._locks(key)
         async with lock:
             yield
 

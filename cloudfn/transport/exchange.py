@@ -7,10 +7,12 @@ are the same, so both go through :func:`exchange` and :class:`LazySession`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
-from collections.abc import Collection, Mapping
+import weakref
+from collections.abc import Collection, Coroutine, Mapping
 from typing import Any
 
 import aiohttp
@@ -31,32 +33,69 @@ def encode_body(body: Mapping[str, Any] | None) -> bytes:
 
 
 class LazySession:
-    """One pooled ClientSession, opened on first use inside the running loop.
+    """Pooled ClientSessions, one per event loop, each opened on first use in its loop.
 
-    Ported code builds its Cloud at import time, when no loop exists yet, so
-    the session cannot be made in a constructor. A session passed in is used
-    as is and left open on close (its owner closes it).
+    Ported code builds its Cloud at import time, when no loop exists yet, and
+    may then use it from several loops (``asyncio.run`` twice, a loop per
+    test, the blocking facade's own loop): a session only works on the loop
+    it was opened on. A session passed in is used as is and left open on
+    close (its owner closes it).
     """
 
     def __init__(self, session: aiohttp.ClientSession | None = None, **options: Any) -> None:
-        self._session = session
-        self._owned = session is None
+        self._given = session
         self._options = options
+        self._sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSession] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def __call__(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
+        if self._given is not None and not self._given.closed:
+            return self._given
+        loop = asyncio.get_running_loop()
+        session = self._sessions.get(loop)
+        if session is None or session.closed:
+            self._drop_ended_loops()
+            session = self._sessions[loop] = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
                 headers={"User-Agent": "cloudfn"},
                 **self._options,
             )
-            self._owned = True
-        return self._session
+        return session
+
+    def _drop_ended_loops(self) -> None:
+        for loop, session in list(self._sessions.items()):
+            if loop.is_closed():
+                _abandon(session)
+                del self._sessions[loop]
 
     async def close(self) -> None:
-        if self._session is not None and self._owned:
-            await self._session.close()
-        self._session = None
+        current = asyncio.get_running_loop()
+        self._drop_ended_loops()
+        for loop, session in list(self._sessions.items()):
+            if loop is current:
+                await session.close()
+            else:  # still running elsewhere: close it there
+                loop.call_soon_threadsafe(loop.create_task, session.close())
+        self._sessions.clear()
+
+
+def _abandon(session: aiohttp.ClientSession) -> None:
+    """Let go of a session whose loop has closed: nothing can be awaited on that loop any more."""
+    connector = session.connector
+    session.detach()
+    if connector is None:
+        return
+    # With its loop closed, closing the connector only marks it closed and
+    # awaits nothing, so the coroutine runs to its end right here.
+    closing = connector.close()
+    if isinstance(closing, Coroutine):
+        try:
+            closing.send(None)
+        except StopIteration:
+            pass
+        else:
+            closing.close()
 
 
 async def exchange(
