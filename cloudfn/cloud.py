@@ -16,7 +16,7 @@ from .api.call import DEFAULT_TIMEOUT_S, OpenApiCaller
 from .api.proxy import OpenApiProxy
 from .api.registry import Registry, default_registry
 from .config import FunctionConfig
-from .errors import CloudSDKError
+from .errors import CloudSDKError, ConfigError
 from .redact import Secret
 from .tokens import DEFAULT_TOKEN_STORE, TokenStore, from_url
 from .tokens.provider import TokenEndpoint
@@ -59,6 +59,9 @@ class Settings:
     token_store: str = field(default=DEFAULT_TOKEN_STORE, repr=False)  # a Redis URL may hold a password
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     cloudrun_token_file: str = DEFAULT_TOKEN_FILE
+    # The environment the rest was resolved from (os.environ plus the runner's
+    # overlay), for transports that read platform variables themselves (tcb).
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def resolve(
@@ -125,6 +128,7 @@ class Settings:
             cloudrun_token_file=cloudrun_token_file
             or environ.get("CLOUDFN_CLOUDRUN_TOKEN_FILE")
             or DEFAULT_TOKEN_FILE,
+            environ=dict(environ),
         )
 
 
@@ -169,7 +173,13 @@ class Cloud:
         self.registry = registry or default_registry()
         # A store this Cloud made from a URL is closed with it; one passed in belongs to the caller.
         self._owned_store: TokenStore | None = None
-        if token_store is None and transport is None and settings.transport == "https" and settings.appid:
+        if (
+            token_store is None
+            and transport is None
+            and settings.transport == "https"
+            and settings.appid
+            and settings.secret
+        ):
             token_store = self._owned_store = from_url(settings.token_store)
         self.transport: Transport = transport or self._default_transport(settings, token_store)
         config = settings.config
@@ -189,7 +199,9 @@ class Cloud:
             from .transport.tcb import TcbTransport
 
             base_url = None if settings.base_url == DEFAULT_BASE_URL else settings.base_url
-            return TcbTransport.from_environ(os.environ, base_url=base_url, env=settings.env)
+            return TcbTransport.from_environ(
+                settings.environ or os.environ, base_url=base_url, env=settings.env
+            )
         if settings.transport in ("cloudrun", "cloudrun-token"):
             return CloudRunTransport(
                 mode="openapi" if settings.transport == "cloudrun" else "token_file",
@@ -315,7 +327,13 @@ def init(
         raw_env = node_options["env"]
         env = raw_env if isinstance(raw_env, str) else (raw_env or {}).get("default")
     if timeout is None and "timeout" in node_options:
-        timeout = float(node_options["timeout"]) / 1000.0
+        try:
+            timeout = float(node_options["timeout"]) / 1000.0
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"init options: timeout must be milliseconds (a number), got {node_options['timeout']!r}. "
+                'Fix: e.g. cloudfn.init({"timeout": 15000}) or cloudfn.init(timeout=15) in seconds'
+            ) from None
     settings = Settings.resolve(
         config=config,
         base_url=base_url,

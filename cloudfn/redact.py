@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 _CREDENTIAL_IN_TEXT = re.compile(
-    r"((?:cloudbase_)?access_token|secret|appsecret)(=|\"\s*:\s*\"|'\s*:\s*')[^&\s\"']+",
+    # access_token, cloudbase_access_token, secret, appsecret, secret_key/SecretKey,
+    # TENCENTCLOUD_SECRETKEY; then =, a percent-encoded =, or a JSON colon.
+    r"((?:cloudbase_)?access_token|(?:tencentcloud_)?secret(?:_?key)?|appsecret)"
+    r"(=|%3D|\"\s*:\s*\"|'\s*:\s*')[^&\s\"']+",
     re.IGNORECASE,
 )
 

@@ -245,3 +245,20 @@ def test_one_cloud_serves_successive_event_loops(caplog: pytest.LogCaptureFixtur
         thread.join(10)
     assert emulator.state.token_requests == 1  # the token outlived the loops too
     assert not [r for r in caplog.records if "Unclosed" in r.getMessage()]
+
+
+async def test_a_refresh_that_returns_the_rejected_token_is_not_resent(fake_wechat) -> None:
+    # The fake's token endpoint always hands out the same token, as stable_token
+    # does while it still considers the token valid.
+    url, answers = fake_wechat
+    seen: list[str] = []
+
+    def rejected(request: web.Request) -> web.Response:
+        seen.append(request.query["access_token"])
+        return web.json_response({"errcode": 40001, "errmsg": "invalid credential rid: 1-2-3"})
+
+    answers.append(rejected)
+    with pytest.raises(CloudSDKError) as info:
+        await get_printer(url)
+    assert info.value.errCode == 40001
+    assert seen == [TOKEN]  # sent once: resending the same token could not help

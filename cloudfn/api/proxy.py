@@ -78,8 +78,8 @@ class OpenApiProxy:
         unknown = sorted(set(options) - set(_OPTION_NAMES))
         if unknown:
             raise TypeError(
-                f"openapi options: unknown option(s) {', '.join(unknown)}; "
-                "the Node SDK accepts appid, convertCase and version"
+                f"openapi options: unknown option(s) {', '.join(unknown)}; the Node SDK accepts "
+                "appid, convertCase and version. Fix: e.g. cloud.openapi(appid='wx...', convertCase=False)"
             )
         named = {_OPTION_NAMES[k]: v for k, v in options.items()}
         return OpenApiProxy(

@@ -97,7 +97,10 @@ class FileTokenStore:
         async with self.lock(key):
             current = await self.load(key)
             if current is not None and current.value == value:
-                self._token_path(key).unlink(missing_ok=True)
+                try:
+                    self._token_path(key).unlink(missing_ok=True)
+                except OSError as exc:
+                    raise self._error("removing", exc) from None
 
     @asynccontextmanager
     async def lock(self, key: str) -> AsyncIterator[None]:

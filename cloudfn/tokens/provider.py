@@ -6,7 +6,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 import aiohttp
 from yarl import URL
@@ -25,6 +25,14 @@ REJECTED_TOKEN_CODES = frozenset({40001, 40014, 42001})
 # Refresh this long before expiry (never more than half the lifetime), so a
 # token is not sent in its last seconds and rejected in flight.
 REFRESH_MARGIN_S = 60.0
+
+
+def _as_number(value: object, kind: Callable[[Any], Any], default: Any) -> Any:
+    """A field of the token answer as a number; an odd answer must not raise a raw ValueError."""
+    try:
+        return kind(value) if value is not None else default
+    except (TypeError, ValueError):
+        return default
 
 
 class TokenFetchError(Exception):
@@ -140,11 +148,11 @@ class TokenProvider:
                 status=response.status,
             ) from None
         if not isinstance(answer, dict) or "access_token" not in answer:
-            errcode = int(answer.get("errcode", -1)) if isinstance(answer, dict) else -1
+            errcode = _as_number(answer.get("errcode") if isinstance(answer, dict) else None, int, -1)
             errmsg = str(answer.get("errmsg", "")) if isinstance(answer, dict) else ""
             log.warning("access token fetch for %s refused: errcode %s", self.appid, errcode)
             raise TokenFetchError(errcode or -1, errmsg, appid=self.appid, status=response.status)
-        lifetime = float(answer.get("expires_in", 7200))
+        lifetime = _as_number(answer.get("expires_in"), float, 7200.0)
         margin = min(REFRESH_MARGIN_S, lifetime / 2)
         log.debug("fetched access token for %s (%s), expires in %ss", self.appid, self.endpoint, lifetime)
         return CachedToken(str(answer["access_token"]), self._clock() + lifetime - margin)

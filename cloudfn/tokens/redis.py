@@ -143,12 +143,15 @@ class RedisTokenStore:
             yield
         finally:
             if acquired:
-                try:
-                    await lock.release()
-                except self._redis.lock.LockError:
-                    # Held past lock_ttl: the lock already expired (maybe another
-                    # host holds it now); nothing of ours to release.
-                    log.warning("token lock for %s expired before release (lock_ttl=%gs)", key, self.lock_ttl)
+                with self._errors("releasing the token lock"):
+                    try:
+                        await lock.release()
+                    except self._redis.lock.LockError:
+                        # Held past lock_ttl: the lock already expired (maybe another
+                        # host holds it now); nothing of ours to release.
+                        log.warning(
+                            "token lock for %s expired before release (lock_ttl=%gs)", key, self.lock_ttl
+                        )
 
     async def close(self) -> None:
         if self._client is not None:

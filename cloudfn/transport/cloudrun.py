@@ -30,7 +30,7 @@ from yarl import URL
 
 from ..errors import SYSTEM_ERROR
 from .base import ApiRequest, ApiResponse, TransportError
-from .exchange import LazySession, exchange, network_error
+from .exchange import LazySession, answered_errcode, errcode_hint, exchange, network_error
 from .https import rejected_token
 from .retry import RetryPolicy, send_with_retries
 
@@ -45,15 +45,7 @@ NOT_WHITELISTED = 85107
 CloudRunMode = Literal["openapi", "token_file"]
 
 
-def _errcode(response: ApiResponse) -> int | None:
-    if not response.is_json:
-        return None
-    try:
-        answer = json.loads(response.body)
-    except ValueError:
-        return None
-    code = answer.get("errcode") if isinstance(answer, dict) else None
-    return code if isinstance(code, int) else None
+_NOT_WHITELISTED_HINT = errcode_hint((NOT_WHITELISTED,))
 
 
 @dataclass(frozen=True)
@@ -118,6 +110,7 @@ class CloudRunTransport:
         self.token_file = TokenFile(token_file) if mode == "token_file" else None
         # Callable: the pooled session, opened on first use.
         self.session = LazySession(session)
+        self._urls: dict[str, URL] = {}
         self.retry = retry if retry is not None else RetryPolicy()
         self.deadline = deadline
 
@@ -148,8 +141,8 @@ class CloudRunTransport:
     def _checked(self, request: ApiRequest, response: ApiResponse) -> ApiResponse:
         """Turn the channel's own refusals into errors that name the console setting to fix."""
         seqid = next((v for k, v in response.headers.items() if k.lower() == SEQID_HEADER), "none")
-        errcode = _errcode(response)
-        if errcode == NOT_WHITELISTED:
+        # Only a refusal is parsed here; every other answer is decoded once, by the pipeline.
+        if answered_errcode(response, _NOT_WHITELISTED_HINT, (NOT_WHITELISTED,)):
             message = json.loads(response.body).get("errmsg", "api not in whitelist")
             log.warning("%s refused by the Cloud Run open-API service (85107), seqid %s", request.api, seqid)
             raise TransportError(
@@ -179,13 +172,15 @@ class CloudRunTransport:
             response.status,
             seqid,
         )
-        if errcode:
-            log.info("%s answered errcode %s, x-openapi-seqid %s", request.api, errcode, seqid)
         return response
 
     async def _send_once(self, request: ApiRequest, *, force_read: bool) -> ApiResponse:
-        # Keep the base URL's own path: the emulator serves this channel under /__cloudrun__.
-        url = self.base_url.with_path(self.base_url.path.rstrip("/") + request.path)
+        url = self._urls.get(request.path)
+        if url is None:
+            # Keep the base URL's own path: the emulator serves this channel under /__cloudrun__.
+            url = self._urls[request.path] = self.base_url.with_path(
+                self.base_url.path.rstrip("/") + request.path
+            )
         query: dict[str, str] = {}
         if self.token_file is not None:
             query["cloudbase_access_token"] = self.token_file.read(force=force_read)

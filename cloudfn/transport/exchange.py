@@ -144,11 +144,14 @@ def answered_errcode(response: ApiResponse, hint: re.Pattern[bytes], codes: Coll
     return isinstance(answer, dict) and answer.get("errcode") in codes
 
 
-def network_error(exc: BaseException, base_url: URL) -> TransportError:
-    """A connection failure as the SDK reports it; str(exc) may hold a URL with a token, so redact."""
+def network_error(exc: BaseException, url: URL, *, setting: str = "base_url") -> TransportError:
+    """A connection failure as the SDK reports it; str(exc) may hold a URL with a token, so redact.
+
+    ``setting`` names where the unreachable URL came from, for the fix.
+    """
     reason = redact(f"{type(exc).__name__}: {exc}")
     return TransportError(
         NETWORK_ERROR,
         f"network error: {reason}",
-        detail=f"base_url: could not reach {base_url}. Fix: check the URL and network",
+        detail=f"{setting}: could not reach {url}. Fix: check the URL and that the server runs",
     )

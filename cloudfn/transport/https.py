@@ -104,8 +104,12 @@ class HttpsTransport:
                 refreshed = True
                 log.info("%s: access token rejected, refreshing once", request.api)
                 await provider.invalidate(token)
-                token = await provider.get()
-                response = await self._send_once(request, token)
+                fresh = await provider.get()
+                if fresh == token:
+                    # The endpoint handed back the token just rejected (stable_token
+                    # does while it still thinks it valid): resending cannot help.
+                    return response
+                response = await self._send_once(request, fresh)
             return response
 
         deadline = asyncio.get_running_loop().time() + self.deadline if self.deadline else None

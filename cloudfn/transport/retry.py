@@ -67,7 +67,10 @@ class RetryPolicy:
                 try:
                     values[name] = kind(raw)
                 except ValueError:
-                    raise ConfigError(f"{variable}: expected a number, got {raw!r}") from None
+                    raise ConfigError(
+                        f"{variable}: expected {'a whole number' if kind is int else 'a number of seconds'}, "
+                        f"got {raw!r}. Fix: e.g. {variable}={'3' if kind is int else '0.1'}, or unset it"
+                    ) from None
         return cls(**values)  # type: ignore[arg-type]
 
     def delay(self, retry: int) -> float:

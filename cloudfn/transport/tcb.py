@@ -23,11 +23,11 @@ import aiohttp
 from google.protobuf.message import DecodeError
 from yarl import URL
 
-from ..errors import ERR_CODE, NETWORK_ERROR, SYSTEM_ERROR, platform_refusal
+from ..errors import ERR_CODE, SYSTEM_ERROR, platform_refusal
 from ..proto import CommApiData, CommOpenApiResp
-from ..redact import Secret, redact
+from ..redact import Secret
 from .base import ApiRequest, ApiResponse, TransportError
-from .exchange import LazySession
+from .exchange import LazySession, network_error
 
 # The Node SDK's TCB_ERR_CODE for the platform's JSON errors ({"code", "message"}).
 TCB_ERR_CODE: dict[str, int] = {
@@ -143,14 +143,7 @@ class TcbTransport:
                 body = await response.read()
                 content_type = response.headers.get("Content-Type", "")
         except aiohttp.ClientError as exc:
-            raise TransportError(
-                NETWORK_ERROR,
-                f"network error: {redact(f'{type(exc).__name__}: {exc}')}",
-                detail=(
-                    f"TCB_CONTEXT_CNFG: could not reach {self.url}. "
-                    "Fix: check the URL and that the server runs"
-                ),
-            ) from None
+            raise network_error(exc, self.url, setting="TCB_CONTEXT_CNFG") from None
         if content_type.startswith("application/json"):
             raise self._platform_error(body)
         try:
