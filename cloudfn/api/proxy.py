@@ -27,7 +27,7 @@ class OpenApiProxy:
     returns an awaitable result. Any path resolves; unknown APIs fail when called.
     """
 
-    __slots__ = ("_appid", "_caller", "_convert_case", "_path")
+    __slots__ = ("_appid", "_caller", "_children", "_convert_case", "_path")
 
     def __init__(
         self,
@@ -41,15 +41,20 @@ class OpenApiProxy:
         self._path = path
         self._appid = appid
         self._convert_case = convert_case
+        # Each path is built once: cloud.openapi.logistics.updatePrinter is on the per-call path.
+        self._children: dict[str, OpenApiProxy] = {}
 
     def __getattr__(self, name: str) -> OpenApiProxy:
         if name.startswith("__"):
             raise AttributeError(name)
-        # Python spelling is welcome: update_printer is updatePrinter.
-        segment = snake_to_camel(name) if "_" in name else name
-        return OpenApiProxy(
-            self._caller, (*self._path, segment), appid=self._appid, convert_case=self._convert_case
-        )
+        child = self._children.get(name)
+        if child is None:
+            # Python spelling is welcome: update_printer is updatePrinter.
+            segment = snake_to_camel(name) if "_" in name else name
+            child = self._children[name] = OpenApiProxy(
+                self._caller, (*self._path, segment), appid=self._appid, convert_case=self._convert_case
+            )
+        return child
 
     def __repr__(self) -> str:
         where = ".".join(("openapi", *self._path))
