@@ -52,23 +52,21 @@ async def test_the_seed_port_matches_its_original(transport: str) -> None:
     )
 
 
-def test_cli_on_the_seed_exits_zero() -> None:
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cloudfn",
-            "parity",
-            str(SEED_DIR),
-            str(SEED_DIR),
-            "--events",
-            str(SEED_EVENTS),
-        ],
+def parity_cli_on_the_seed(env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``cloudfn parity`` on the seed, as a user runs it."""
+    command = [sys.executable, "-m", "cloudfn", "parity", str(SEED_DIR), str(SEED_DIR)]
+    return subprocess.run(
+        [*command, "--events", str(SEED_EVENTS)],
         capture_output=True,
         text=True,
         timeout=120,
+        env=env,
         cwd=ROOT,
     )
+
+
+def test_cli_on_the_seed_exits_zero() -> None:
+    completed = parity_cli_on_the_seed()
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "0 different" in completed.stdout
     assert "getPrinter after binds" in completed.stdout
@@ -197,23 +195,7 @@ async def test_node_function_without_exports_main(tmp_path: Path) -> None:
 
 def test_no_node_on_path_is_a_clear_error(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": str(tmp_path)}  # an empty directory: no node there
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cloudfn",
-            "parity",
-            str(SEED_DIR),
-            str(SEED_DIR),
-            "--events",
-            str(SEED_EVENTS),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        cwd=ROOT,
-    )
+    completed = parity_cli_on_the_seed(env)
     assert completed.returncode == 2
     assert "node: not found on PATH" in completed.stderr
     assert "Traceback" not in completed.stderr
