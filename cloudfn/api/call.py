@@ -24,7 +24,7 @@ from ..errors import (
     platform_refusal,
 )
 from ..transport.base import ApiRequest, ApiResponse, Transport, TransportError
-from .registry import ApiSpec, Registry
+from .registry import Registry
 from .validation import encoding_violation, find_violation
 
 log = logging.getLogger("cloudfn.openapi")
@@ -174,4 +174,4 @@ def decode(api: str, response: ApiResponse, *, convert_case: bool = True) -> dic
     return result
 
 
-__all__ = ["DEFAULT_TIMEOUT_S", "ApiSpec", "OpenApiCaller", "decode"]
+__all__ = ["DEFAULT_TIMEOUT_S", "OpenApiCaller", "decode"]
