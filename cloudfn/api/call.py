@@ -16,6 +16,7 @@ from typing import Any
 from ..casing import to_camel_keys, to_snake_keys
 from ..errors import (
     API_NOT_FOUND,
+    INVALID_ARGUMENTS,
     NO_PERMISSION,
     OPENAPI_TIMEOUT,
     SYSTEM_ERROR,
@@ -25,7 +26,7 @@ from ..errors import (
 )
 from ..transport.base import ApiRequest, ApiResponse, Transport, TransportError
 from .registry import Registry
-from .validation import encoding_violation, find_violation
+from .validation import encoding_violation, find_violation, safe_repr, structure_violation
 
 log = logging.getLogger("cloudfn.openapi")
 
@@ -61,6 +62,14 @@ class OpenApiCaller:
         self, api: str, data: Mapping[str, Any] | None, *, appid: str | None, convert_case: bool
     ) -> ApiRequest:
         """Steps 1-4: the request to send, or the CloudSDKError the call ends with."""
+        check_arguments(api, data, appid)
+        structure = structure_violation(data)
+        if structure is not None:
+            raise CloudSDKError(
+                structure.errcode,
+                api_fail(api, f"{structure.errmsg} rid: {local_rid()}"),
+                detail=f"{structure.detail} (checked locally; nothing was sent)",
+            )
         if self.permissions is not None and api not in self.permissions:
             raise platform_refusal(
                 NO_PERMISSION,
@@ -123,6 +132,35 @@ class OpenApiCaller:
         except TransportError as exc:
             raise CloudSDKError(exc.code, api_fail(api, exc.message), detail=exc.detail) from None
         return decode(api, response, convert_case=convert_case)
+
+
+def _args_error(api: str, detail: str) -> CloudSDKError:
+    return CloudSDKError(
+        INVALID_ARGUMENTS, api_fail(api, "system args error"), detail=f"{detail} (nothing was sent)"
+    )
+
+
+def check_arguments(api: Any, data: Any, appid: Any) -> None:
+    """The call's own arguments (not the body's contents): a str API name, a dict, a str AppID."""
+    if not isinstance(api, str):
+        raise _args_error(
+            "<invalid>",
+            f"api: must be a str 'namespace.method' such as 'logistics.updatePrinter', got "
+            f"{type(api).__name__} {safe_repr(api)}. Fix: call cloud.call('logistics.updatePrinter', {{...}}) "
+            "or use the attribute form cloud.openapi.logistics.updatePrinter({...})",
+        )
+    if data is not None and not isinstance(data, Mapping):
+        raise _args_error(
+            api,
+            f"data: must be a dict of the API's fields, got {type(data).__name__} {safe_repr(data)}. "
+            f"Fix: call cloud.call({api!r}, {{...}})",
+        )
+    if appid is not None and not isinstance(appid, str):
+        raise _args_error(
+            api,
+            f"appid: must be a str AppID such as 'wx0123456789abcdef' or None, got "
+            f"{type(appid).__name__} {safe_repr(appid)}. Fix: pass cloud.openapi(appid='wx...')",
+        )
 
 
 def _as_object(value: Any) -> dict[str, Any]:
