@@ -24,6 +24,7 @@ from ..errors import (
     api_fail,
     platform_refusal,
 )
+from ..redact import redact
 from ..transport.base import ApiRequest, ApiResponse, Transport, TransportError
 from .registry import Registry
 from .validation import encoding_violation, find_violation, safe_repr, structure_violation
@@ -172,15 +173,27 @@ def _as_object(value: Any) -> dict[str, Any]:
     return {}
 
 
+def _http_error(api: str, response: ApiResponse) -> CloudSDKError:
+    """An HTTP error status with no WeChat errcode: never a success, whatever the body."""
+    content_type = response.content_type.split(";")[0].strip() or "no content type"
+    text = response.body[:120].decode("utf-8", errors="replace")
+    shown = redact(text) + ("..." if len(response.body) > 120 else "")
+    return CloudSDKError(
+        SYSTEM_ERROR,
+        api_fail(api, f"wechat server error: HTTP {response.status}"),
+        detail=(
+            f"base_url: the server answered HTTP {response.status} ({content_type}: {shown!r}) "
+            "without a WeChat errcode, so it is not the WeChat API (or a proxy in front of it "
+            "failed). Fix: check base_url / CLOUDFN_BASE_URL; if it is right, retry later"
+        ),
+    )
+
+
 def decode(api: str, response: ApiResponse, *, convert_case: bool = True) -> dict[str, Any]:
     """Step 6, as the Node SDK does it: the result dict, or raise CloudSDKError."""
     if not response.is_json:
         if response.status >= 400:
-            raise CloudSDKError(
-                SYSTEM_ERROR,
-                api_fail(api, f"wechat server error: HTTP {response.status}"),
-                detail="the server answered with an HTTP error and no JSON. Fix: retry later",
-            )
+            raise _http_error(api, response)
         result: dict[str, Any] = {"contentType": response.content_type.strip(), "buffer": response.body}
     else:
         text = response.body.decode("utf-8", errors="replace")
@@ -202,6 +215,10 @@ def decode(api: str, response: ApiResponse, *, convert_case: bool = True) -> dic
                 errcode if isinstance(errcode, int) else -1,
                 api_fail(api, "undefined" if errmsg is None else str(errmsg)),
             )
+        if response.status >= 400:
+            # WeChat answers its errors with HTTP 200 and an errcode; an HTTP error
+            # without one came from something else (a proxy, a wrong base_url).
+            raise _http_error(api, response)
         result.pop("errcode", None)
         result.pop("errmsg", None)
         if convert_case:

@@ -150,8 +150,18 @@ def network_error(exc: BaseException, url: URL, *, setting: str = "base_url") ->
     ``setting`` names where the unreachable URL came from, for the fix.
     """
     reason = redact(f"{type(exc).__name__}: {exc}")
-    return TransportError(
-        NETWORK_ERROR,
-        f"network error: {reason}",
-        detail=f"{setting}: could not reach {url}. Fix: check the URL and that the server runs",
-    )
+    if isinstance(exc, aiohttp.ClientPayloadError | aiohttp.ServerDisconnectedError):
+        # The connection was made and the server started (or was about to start)
+        # answering: the URL is right, the answer was lost on the way.
+        detail = (
+            f"{setting}: {url} was reached but its answer was cut short ({reason}). "
+            "Fix: retry; if it keeps happening, check the server's logs or a proxy between"
+        )
+    elif isinstance(exc, aiohttp.ClientResponseError):
+        detail = (
+            f"{setting}: {url} answered with something that is not valid HTTP ({reason}). "
+            "Fix: check that the URL points at an HTTP API server"
+        )
+    else:
+        detail = f"{setting}: could not reach {url}. Fix: check the URL and that the server runs"
+    return TransportError(NETWORK_ERROR, f"network error: {reason}", detail=detail)
