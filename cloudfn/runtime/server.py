@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import signal
 import socket
 import uuid
@@ -29,6 +30,11 @@ from .triggers import TimerScheduler
 log = logging.getLogger("cloudfn.serve")
 
 MAX_EVENT_BYTES = 6 * 1024 * 1024  # the platform's limit for a synchronous invocation's event
+# A body that has not fully arrived after this long is refused (a slow client
+# would otherwise hold its connection and buffer for ever).
+BODY_TIMEOUT_S = 30.0
+# x-wx-<name> headers whose <name> can be a WX context key (OPENID, FROM_APPID, ...).
+_WX_HEADER = re.compile(r"x-wx-([a-z][a-z0-9-]*)")
 # Never part of a WX context, whatever the gateway sends.
 _SECRET_HEADERS = frozenset({"x-wx-cloudbase-access-token", "x-wx-api-token", "x-wx-trigger-api-token-v0"})
 
@@ -36,6 +42,7 @@ _SECRET_HEADERS = frozenset({"x-wx-cloudbase-access-token", "x-wx-api-token", "x
 @dataclass(frozen=True)
 class ServeOptions:
     max_event_bytes: int = MAX_EVENT_BYTES
+    body_timeout: float = BODY_TIMEOUT_S
     timeout: float | None = None  # None: config.json's, else 3 s
     debug: bool = False
     timers: bool = True
@@ -57,8 +64,11 @@ def wx_context_from_headers(headers: Mapping[str, str]) -> dict[str, str]:
     forwarded = ""
     for name, value in headers.items():
         lower = name.lower()
-        if lower.startswith("x-wx-") and lower not in _SECRET_HEADERS and "token" not in lower:
-            context[lower[5:].upper().replace("-", "_")] = value
+        if lower.startswith("x-wx-"):
+            wx_name = _WX_HEADER.fullmatch(lower)
+            if wx_name is None or lower in _SECRET_HEADERS or "token" in lower:
+                continue  # not a name a WX context key can have (x-wx-, x-wx-1abc, x-wx-a.b), or a secret
+            context[wx_name.group(1).upper().replace("-", "_")] = value
         elif lower == "x-forwarded-for":
             forwarded = value.split(",")[0].strip()
     if forwarded and "CLIENTIP" not in context and "CLIENTIPV6" not in context:
@@ -81,19 +91,79 @@ def _refusal(status: int, message: str, request_id: str) -> web.Response:
     return _json({"errorCode": -1, "errorMessage": message, "requestId": request_id}, status, request_id)
 
 
+class _BodyRefused(Exception):
+    def __init__(self, answer: web.Response) -> None:
+        self.answer = answer
+
+
+def _too_large(options: ServeOptions, request_id: str) -> _BodyRefused:
+    answer = _refusal(
+        413,
+        f"event: larger than {options.max_event_bytes} bytes. Fix: send less, or start "
+        "cloudfn serve with a larger --max-event-bytes",
+        request_id,
+    )
+    # The rest of the body is never read: closing the connection is the only way to drop it.
+    answer.force_close()
+    return _BodyRefused(answer)
+
+
+async def _read_event_bytes(request: web.Request, options: ServeOptions, request_id: str) -> bytes:
+    """The body, refused as soon as it is known to be too large, and bounded in time.
+
+    A Content-Length over the limit is refused before a byte is read; a
+    chunked body is counted while it streams in. Either way at most
+    ``max_event_bytes`` are ever held for one request.
+    """
+    declared = request.content_length
+    if declared is not None and declared > options.max_event_bytes:
+        raise _too_large(options, request_id)
+    body = bytearray()
+    try:
+        async with asyncio.timeout(options.body_timeout):
+            async for chunk in request.content.iter_any():
+                body += chunk
+                if len(body) > options.max_event_bytes:
+                    raise _too_large(options, request_id)
+    except TimeoutError:
+        answer = _refusal(
+            408,
+            f"event: the body did not arrive within {options.body_timeout:g} seconds "
+            f"({len(body)} bytes came). Fix: send the whole body at once, or start cloudfn serve "
+            "with a larger --body-timeout",
+            request_id,
+        )
+        answer.force_close()
+        raise _BodyRefused(answer) from None
+    return bytes(body)
+
+
+@web.middleware
+async def _json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Whatever goes wrong in cloudfn itself answers JSON and leaves the server up."""
+    try:
+        response: web.StreamResponse = await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+        log.exception("request %s: cloudfn serve failed to answer", request_id)
+        return _refusal(
+            500,
+            "cloudfn serve: internal error (logged with this request id). Fix: report it with the log",
+            request_id,
+        )
+    return response
+
+
 async def handle_invoke(request: web.Request) -> web.Response:
     function = request.app[FUNCTION]
     options = request.app[OPTIONS]
     request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
     try:
-        raw = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        return _refusal(
-            413,
-            f"event: larger than {options.max_event_bytes} bytes. Fix: send less, or start "
-            "cloudfn serve with a larger --max-event-bytes",
-            request_id,
-        )
+        raw = await _read_event_bytes(request, options, request_id)
+    except _BodyRefused as refused:
+        return refused.answer
     event: Any = {}
     if raw.strip():
         try:
@@ -138,7 +208,7 @@ async def handle_health(request: web.Request) -> web.Response:
 def create_app(function: CloudFunction, options: ServeOptions | None = None) -> web.Application:
     """The HTTP trigger for ``function`` as an aiohttp application."""
     options = options or ServeOptions()
-    app = web.Application(client_max_size=options.max_event_bytes)
+    app = web.Application(client_max_size=options.max_event_bytes, middlewares=[_json_errors])
     app[FUNCTION] = function
     app[OPTIONS] = options
     app[INFLIGHT] = {}
@@ -166,7 +236,9 @@ async def serve_function(
     """Serve until SIGTERM/SIGINT; then stop accepting and let in-flight invocations finish."""
     app = create_app(function, options)
     limit = options.timeout or function.config.timeout or DEFAULT_TIMEOUT_S
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=limit + 5)
+    # lingering_time=0: after a refused body (413, 408) the connection closes at
+    # once, instead of reading and discarding the rest for up to 10 s.
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=limit + 5, lingering_time=0)
     await runner.setup()
     sock = _bind(host, port)
     site = web.SockSite(runner, sock)
@@ -199,4 +271,11 @@ async def serve_function(
         await function.close()
 
 
-__all__ = ["MAX_EVENT_BYTES", "ServeOptions", "create_app", "serve_function", "wx_context_from_headers"]
+__all__ = [
+    "BODY_TIMEOUT_S",
+    "MAX_EVENT_BYTES",
+    "ServeOptions",
+    "create_app",
+    "serve_function",
+    "wx_context_from_headers",
+]
