@@ -39,6 +39,7 @@ BODY_TIMEOUT_S = 30.0
 SMALL_BODY_BYTES = 64 * 1024
 LARGE_BODY_BUDGET_BYTES = 16 * 1024 * 1024
 READ_BUFSIZE = 16 * 1024
+LINGERING_S = 5.0
 # x-wx-<name> headers whose <name> can be a WX context key (OPENID, FROM_APPID, ...).
 _WX_HEADER = re.compile(r"x-wx-([a-z][a-z0-9-]*)")
 # Never part of a WX context, whatever the gateway sends.
@@ -259,12 +260,17 @@ async def serve_function(
     """Serve until SIGTERM/SIGINT; then stop accepting and let in-flight invocations finish."""
     app = create_app(function, options)
     limit = options.timeout or function.config.timeout or DEFAULT_TIMEOUT_S
-    # lingering_time=0: after a refused body (413, 408) the connection closes at
-    # once, instead of reading and discarding the rest for up to 10 s.
+    # lingering_time: after a refused body (413, 408) the rest is read and
+    # discarded (never held) for up to this long, so that a client still
+    # sending gets to read the answer, then the connection closes.
     # read_bufsize: what aiohttp buffers per connection ahead of the handler
     # (about 4x this); 16 KiB keeps 200 waiting uploads near 13 MB, not 115 MB.
     runner = web.AppRunner(
-        app, access_log=None, shutdown_timeout=limit + 5, lingering_time=0, read_bufsize=READ_BUFSIZE
+        app,
+        access_log=None,
+        shutdown_timeout=limit + 5,
+        lingering_time=LINGERING_S,
+        read_bufsize=READ_BUFSIZE,
     )
     await runner.setup()
     sock = _bind(host, port)
