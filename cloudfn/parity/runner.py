@@ -31,6 +31,7 @@ import aiohttp
 from ..api.registry import default_registry
 from ..config import FunctionConfig
 from ..emulator.dispatch import answer
+from ..emulator.http import RequestLogEntry
 from ..emulator.server import RunningEmulator, run_emulator
 from ..emulator.state import EmulatorState
 from ..errors import CloudSDKError, ConfigError
@@ -56,17 +57,17 @@ def to_json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def accepted_calls(requests: list[dict[str, Any]]) -> list[list[Any]]:
+def accepted_calls(requests: list[RequestLogEntry]) -> list[list[Any]]:
     """The API requests the emulator accepted, each as [api, wire body], whichever channel."""
     calls: list[list[Any]] = []
     for entry in requests:
-        if not entry.get("api") or entry.get("errcode", 0) != 0:
+        if not entry.api or entry.errcode != 0:
             continue
-        if entry["path"] != "/admin" and entry["method"] == "GET":
-            body: Any = {k: v for k, v in entry["query"].items() if k != "access_token"}
+        if entry.path != "/admin" and entry.method == "GET":
+            body: Any = {k: v for k, v in entry.query.items() if k != "access_token"}
         else:
-            body = entry.get("body")
-        calls.append([entry["api"], body])
+            body = entry.body
+        calls.append([entry.api, body])
     return calls
 
 
