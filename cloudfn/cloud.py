@@ -18,8 +18,9 @@ from .errors import CloudSDKError, ConfigError
 from .redact import Secret
 from .tokens import DEFAULT_TOKEN_STORE, TokenStore, from_url
 from .tokens.provider import TokenEndpoint
-from .transport.base import ApiRequest, ApiResponse, Transport, TransportError
+from .transport.base import ApiRequest, ApiResponse, Transport
 from .transport.cloudrun import DEFAULT_OPENAPI_BASE_URL, DEFAULT_TOKEN_FILE, CloudRunTransport
+from .transport.errors import TransportError
 from .transport.https import DEFAULT_BASE_URL, HttpsTransport
 from .transport.retry import RetryPolicy
 

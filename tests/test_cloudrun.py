@@ -11,11 +11,12 @@ import aiohttp
 import pytest
 
 import cloudfn
+from cloudfn.cloudrun_protocol import SEQID_HEADER
 from cloudfn.emulator.faults.rules import FaultRule
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import SEED_OPENID
 from cloudfn.transport.base import ApiRequest
-from cloudfn.transport.cloudrun import SEQID_HEADER, CloudRunTransport
+from cloudfn.transport.cloudrun import CloudRunTransport
 
 from .faults_helpers import FAST_RETRY
 

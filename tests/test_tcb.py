@@ -186,3 +186,26 @@ def test_secret_key_never_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     assert "very-secret-key" not in repr(transport)
     assert "very-secret-key" not in repr(vars(transport))
+
+
+async def test_the_transport_raises_transport_errors_only(emulator: RunningEmulator) -> None:
+    # A transport moves bytes: a platform refusal and an unreachable server are
+    # TransportErrors; only the call pipeline makes CloudSDKErrors of them.
+    from cloudfn.transport.errors import ConnectError, PlatformRefusal
+
+    secret_id = await register(emulator, ["logistics.getPrinter"])
+    request = ApiRequest("logistics.updatePrinter", "POST", "/x", {"openid": SEED_OPENID})
+    transport = TcbTransport(url=f"{emulator.base_url}/admin", secret_id=secret_id, env="e1")
+    try:
+        with pytest.raises(PlatformRefusal) as refused:
+            await transport.send(request)
+    finally:
+        await transport.close()
+    assert refused.value.code == -604101 and not isinstance(refused.value, cloudfn.CloudSDKError)
+    unreachable = TcbTransport(url="http://127.0.0.1:9/admin", secret_id="AKIDx")
+    try:
+        with pytest.raises(ConnectError) as error:
+            await unreachable.send(request)
+    finally:
+        await unreachable.close()
+    assert error.value.code == -601003

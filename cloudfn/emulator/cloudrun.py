@@ -26,6 +26,7 @@ from aiohttp.typedefs import Handler
 
 from ..api.registry import ApiSpec, Registry
 from ..atomic_file import write_atomically
+from ..cloudrun_protocol import NOT_WHITELISTED, SEQID_HEADER
 from .dispatch import answer
 from .errors import ApiError
 from .faults.middleware import inject_faults
@@ -34,9 +35,6 @@ from .namespaces import HANDLERS
 from .state import EmulatorState, Token
 
 PREFIX = "/__cloudrun__"
-# The platform's answer for an API off the open-API service's whitelist.
-NOT_WHITELISTED = 85107
-SEQID_HEADER = "x-openapi-seqid"
 
 
 def whitelisted(whitelist: Iterable[str] | None, spec: ApiSpec) -> bool:
@@ -128,4 +126,4 @@ async def issue_token(request: web.Request) -> web.Response:
     return json_response({"token": token.value, "expires_in": int(token.expires_at - state.clock())})
 
 
-__all__ = ["NOT_WHITELISTED", "PREFIX", "SEQID_HEADER", "cloudrun_channel", "control_routes"]
+__all__ = ["PREFIX", "cloudrun_channel", "control_routes"]
