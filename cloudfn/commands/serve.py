@@ -11,8 +11,8 @@ import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..runtime.http_trigger import BODY_TIMEOUT_S, MAX_EVENT_BYTES
     from ..runtime.loader import DEFAULT_LOAD_TIMEOUT_S
-    from ..runtime.server import BODY_TIMEOUT_S, MAX_EVENT_BYTES
 
     parser.add_argument("directory", metavar="DIR", help="the function directory (index.py + config.json)")
     parser.add_argument(
@@ -62,8 +62,8 @@ async def _serve(args: argparse.Namespace) -> int:
     from ..emulator.server import run_emulator
     from ..runtime.backend import configured, emulator_environ
     from ..runtime.cron import CronError, parse_timezone
+    from ..runtime.http_trigger import ServeOptions, serve_function
     from ..runtime.loader import FunctionLoadError, load_function_in_time
-    from ..runtime.server import ServeOptions, serve_function
     from .exposure import warn_if_exposed
 
     try:
