@@ -368,6 +368,10 @@ class FuzzReport:
         return sum(n for status, n in self.statuses.items() if status >= 500)
 
 
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 async def probe(session: aiohttp.ClientSession, base_url: str, ctx: Context) -> tuple[bool, str]:
     """Requests any healthy emulator answers with 200: nothing the fuzz sent may have broken them."""
     try:
@@ -391,8 +395,10 @@ async def probe(session: aiohttp.ClientSession, base_url: str, ctx: Context) -> 
             text = await response.text(errors="replace")
             if response.status != 200:
                 return False, f"{method} {path} -> {response.status} {text[:200]}"
-            if "NaN" in text or "Infinity" in text:
-                return False, f"{method} {path} -> non-JSON number in {text[:200]}"
+            try:
+                json.loads(text, parse_constant=_not_json)
+            except ValueError as exc:
+                return False, f"{method} {path} -> not strict JSON ({exc}): {text[:200]}"
     return True, "ok"
 
 
@@ -426,6 +432,12 @@ async def fuzz(
                             if response.status >= 500:
                                 key = item.path.split("?")[0][:80]
                                 failures.setdefault(key, (response.status, item.describe()))
+                    except aiohttp.ClientResponseError as exc:
+                        # An answer the client could not parse (e.g. aiohttp's own 400 for a request
+                        # line too long, answered with a body to HEAD): counted by its status.
+                        statuses[exc.status] += 1
+                        if exc.status >= 500 or exc.status == 0:
+                            failures.setdefault(item.path.split("?")[0][:80], (exc.status, item.describe()))
                     except (aiohttp.ClientError, TimeoutError) as exc:
                         errors[type(exc).__name__] += 1
                         failures.setdefault(f"{item.path[:80]} (no answer)", (0, item.describe()))

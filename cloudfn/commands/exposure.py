@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 
-
-def is_loopback(host: str) -> bool:
-    """Only this machine can connect: ``localhost`` or a loopback address (127.0.0.0/8, ::1)."""
-    if host.strip("[]").lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:  # a host name: it may resolve to anything
-        return False
+from ..listen import is_loopback
 
 
 def warn_if_exposed(command: str, host: str, exposed: str) -> None:
@@ -28,4 +19,4 @@ def warn_if_exposed(command: str, host: str, exposed: str) -> None:
     )
 
 
-__all__ = ["is_loopback", "warn_if_exposed"]
+__all__ = ["warn_if_exposed"]
