@@ -261,7 +261,7 @@ def record(
         query=_masked_query(request.query),
         api=api,
         appid=appid,
-        body=body,
+        body=mask_credentials(body),
         status=status,
         errcode=errcode if isinstance(errcode, int) else 0,
         response=response,
