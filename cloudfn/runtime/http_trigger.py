@@ -23,7 +23,7 @@ from aiohttp import web
 
 from ..listen import bind, http_url
 from .cron import PLATFORM_TZ
-from .invoke import DEFAULT_TIMEOUT_S, InvocationResult, invoke
+from .invoke import FUNCTION_TIMEOUT_S, InvocationResult, invoke
 from .loader import CloudFunction
 from .triggers import TimerScheduler
 
@@ -251,7 +251,7 @@ async def serve_function(
 ) -> None:
     """Serve until SIGTERM/SIGINT; then stop accepting and let in-flight invocations finish."""
     app = create_function_app(function, options)
-    limit = options.timeout or function.config.timeout or DEFAULT_TIMEOUT_S
+    limit = options.timeout or function.config.timeout or FUNCTION_TIMEOUT_S
     # lingering_time: after a refused body (413, 408) the rest is read and
     # discarded (never held) for up to this long, so that a client still
     # sending gets to read the answer, then the connection closes.
