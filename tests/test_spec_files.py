@@ -83,6 +83,14 @@ def test_request_schema_is_usable_by_the_shim_and_the_emulator(source: str, docu
             errors = list(Draft202012Validator(FORMAT["$defs"]["media"]).iter_errors(node["x-media"]))
             assert not errors, f"{source}{where}: {errors[0].message}"
             assert "type" not in node, f"{source}{where}: a media field holds bytes, it has no JSON type"
+    for name, node in spec.request_schema.get("properties", {}).items():
+        assert node.get("x-in", "query") == "query", f"{source}: {name} has an unknown x-in"
+    nested = [
+        where
+        for where, node in _nodes(spec.request_schema)
+        if "x-in" in node and where.count("/properties/") > 1
+    ]
+    assert not nested, f"{source}: x-in is for top-level fields only: {nested}"
 
 
 @pytest.mark.parametrize(("source", "document"), DOCUMENTS, ids=IDS)
