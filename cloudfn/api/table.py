@@ -3,14 +3,12 @@
 Run ``python -m cloudfn.api.table`` after adding or changing a spec; a test
 fails while the committed table differs from what this module renders.
 
-Specs are read from the repository's top-level ``schemas/`` folder and from the
-folder shipped in the package (the same API in both: the top-level file wins),
-so the table is right on either side of moving the specs between the two.
+Specs are read through the registry (:func:`.registry.iter_spec_documents`),
+the one place that knows where the shipped spec files are.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -19,7 +17,6 @@ from typing import Any
 from .registry import iter_spec_documents
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-TOP_LEVEL_SPECS = REPO_ROOT / "schemas"
 TABLE_PATH = REPO_ROOT / "docs" / "apis.md"
 
 STATEFUL = "stateful"
@@ -49,20 +46,9 @@ def stateful_apis() -> frozenset[str]:
     return frozenset(HANDLERS)
 
 
-def _documents_in(folder: Path) -> Iterable[tuple[str, dict[str, Any]]]:
-    for path in sorted(folder.glob("*/*.json")):
-        yield path.relative_to(folder.parent).as_posix(), json.loads(path.read_text(encoding="utf-8"))
-
-
-def spec_documents(top_level: Path = TOP_LEVEL_SPECS) -> dict[str, dict[str, Any]]:
-    """Every spec document by API name, the top-level folder's copy first."""
-    documents: dict[str, dict[str, Any]] = {}
-    for _, document in iter_spec_documents():
-        documents[document["api"]] = document
-    if top_level.is_dir():
-        for _, document in _documents_in(top_level):
-            documents[document["api"]] = document
-    return documents
+def spec_documents() -> dict[str, dict[str, Any]]:
+    """Every shipped spec document by API name."""
+    return {document["api"]: document for _, document in iter_spec_documents()}
 
 
 def _cell(text: str) -> str:

@@ -28,11 +28,12 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 from google.protobuf.message import DecodeError
 
+from ..api.media import loggable
 from ..api.registry import Registry, default_registry
 from ..errors import API_NOT_FOUND, NO_PERMISSION
 from ..proto import CommApiData, CommOpenApiResp
 from .control import PREFIX
-from .dispatch import HANDLERS, answer, error_answer
+from .dispatch import error_answer, reply
 from .state import ApiError, EmulatorState, new_rid
 
 log = logging.getLogger("cloudfn.emulator.admin")
@@ -143,8 +144,9 @@ def body_from_pairs(data: CommApiData) -> dict[str, Any]:
     body: dict[str, Any] = {}
     for pair in data.openapiData.pairs:
         if pair.contenttype or pair.filename:
-            # Media parameters are raw bytes; no emulated API takes one yet.
-            raise ApiError(47001, "data format error")
+            # A media parameter: the file's bytes as they are, with their type and name.
+            body[pair.key] = {"contentType": pair.contenttype, "value": pair.value, "fileName": pair.filename}
+            continue
         try:
             body[pair.key] = json.loads(pair.value.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
@@ -199,18 +201,27 @@ def add_routes(
             entry.update(errcode=NO_PERMISSION, response={"errorCode": NO_PERMISSION})
             return refusal(NO_PERMISSION)
         spec = apis.get(api)
-        if spec is None or spec.name not in HANDLERS or data.apiType != CommApiData.OPEN_API:
+        if spec is None or data.apiType != CommApiData.OPEN_API:
             entry.update(errcode=API_NOT_FOUND, response={"errorCode": API_NOT_FOUND})
             return refusal(API_NOT_FOUND)
         appid = data.appid or (caller.appid if caller else None) or state.seeds[0].appid
         entry["appid"] = appid
         try:
             body = body_from_pairs(data)
-            entry["body"] = body
-            payload = answer(spec, state.app(appid), body)
+            entry["body"] = {k: loggable(v) for k, v in body.items()}
+            answered = reply(spec, state.app(appid), body, state.stubs)
+            payload = answered.payload
+            entry["answered"] = answered.source
         except ApiError as exc:
             payload = error_answer(exc.errcode, exc.errmsg)
+            answered = None
         entry.update(errcode=payload.get("errcode", 0), response=payload)
+        if answered is not None and answered.binary is not None:
+            return _protobuf(
+                CommOpenApiResp(
+                    respData=answered.binary.data, contentType=answered.binary.content_type, httpCode=200
+                )
+            )
         return _protobuf(
             CommOpenApiResp(
                 respData=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),

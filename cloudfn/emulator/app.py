@@ -11,19 +11,21 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
+from ..api.media import loggable
 from ..api.registry import ApiSpec, Registry, default_registry
 from ..api.validation import MAX_BODY_BYTES
 from ..redact import redact
 from . import admin, cloudrun, control, faults
-from .dispatch import HANDLERS, answer, error_answer
-from .request_keys import API, APPID, BODY
+from .dispatch import Reply, error_answer, reply
+from .request_keys import API, APPID, BODY, REPLY
 from .state import ApiError, EmulatorState
 
 log = logging.getLogger("cloudfn.emulator")
 
 STATE = web.AppKey("cloudfn_state", EmulatorState)
+LOGGED = web.RequestKey("cloudfn_logged_body", dict)
 _LOGGED_BODY_CHARS = 4096
 
 Answer = tuple[dict[str, Any], int]
@@ -62,10 +64,70 @@ async def read_json_object(request: web.Request) -> dict[str, Any]:
     return document
 
 
+async def read_api_body(request: web.Request, spec: ApiSpec) -> dict[str, Any]:
+    """An API request's fields: the JSON body or multipart form (files as media values), plus
+    the fields the spec reads from the query string (all of them for GET)."""
+    from_url = {
+        k: _typed(spec, k, v)
+        for k, v in request.query.items()
+        if k not in ("access_token", "cloudbase_access_token", "from_appid")
+        and (spec.method == "GET" or k in spec.query_fields)
+    }
+    if spec.method != "POST":
+        return from_url
+    if request.content_type.startswith("multipart/"):
+        return {**await read_multipart(request), **from_url}
+    return {**await read_json_object(request), **from_url}
+
+
+def _typed(spec: ApiSpec, name: str, text: str) -> Any:
+    """A query-string value as the JSON value it stands for, when the field is not text.
+
+    Clients write non-string values as JSON (``page=1``, ``flag=true``); a field
+    the spec types as a string keeps its text as is.
+    """
+    node = spec.request_schema.get("properties", {}).get(name)
+    kinds = node.get("type") if isinstance(node, dict) else None
+    if kinds is None or kinds == "string" or (isinstance(kinds, list) and "string" in kinds):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+async def read_multipart(request: web.Request) -> dict[str, Any]:
+    """A multipart form: file parts become ``{"contentType", "value", "fileName"}``, others text."""
+    fields: dict[str, Any] = {}
+    total = 0
+    try:
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader) or not part.name:
+                continue
+            data = await part.read(decode=False)
+            total += len(data)
+            if total > MAX_BODY_BYTES:
+                raise BadBody(47001, "data format error")
+            if part.filename is not None:
+                fields[part.name] = {
+                    "contentType": part.headers.get("Content-Type", "application/octet-stream"),
+                    "value": bytes(data),
+                    "fileName": part.filename,
+                }
+            else:
+                fields[part.name] = bytes(data).decode("utf-8", errors="replace")
+    except (ValueError, AssertionError):  # a malformed multipart body
+        raise BadBody(47001, "data format error") from None
+    request[BODY] = b""
+    request[LOGGED] = {k: loggable(v) for k, v in fields.items()}
+    return fields
+
+
 def _log_request(request: web.Request, body: bytes | None, payload: dict[str, Any], status: int) -> None:
     state = request.app[STATE]
     text = body.decode("utf-8", errors="replace")[:_LOGGED_BODY_CHARS] if body else None
-    logged_body: Any = text
+    logged_body: Any = request.get(LOGGED, text)
     if text is not None:
         try:
             logged_body = json.loads(text)
@@ -79,6 +141,7 @@ def _log_request(request: web.Request, body: bytes | None, payload: dict[str, An
     }
     if "access_token" in payload:
         payload = {**payload, "access_token": "***"}
+    answered = request.get(REPLY)
     state.requests.append(
         {
             "seq": len(state.requests) + 1,
@@ -92,6 +155,7 @@ def _log_request(request: web.Request, body: bytes | None, payload: dict[str, An
             "status": status,
             "errcode": payload.get("errcode", 0),
             "response": payload,
+            "answered": answered.source if answered else None,
         }
     )
 
@@ -108,6 +172,9 @@ def logged(route: Route) -> Callable[[web.Request], Awaitable[web.Response]]:
         except BadBody as exc:
             payload, status = error_answer(exc.errcode, exc.errmsg), 200
         _log_request(request, request.get(BODY), payload, status)
+        answered = request.get(REPLY)
+        if answered is not None and answered.binary is not None:
+            return web.Response(body=answered.binary.data, content_type=answered.binary.content_type)
         return json_response(payload, status)
 
     return handler
@@ -148,6 +215,12 @@ async def stable_token(request: web.Request) -> Answer:
     return {"access_token": token.value, "expires_in": int(token.expires_at - state.clock())}, 200
 
 
+def answered(request: web.Request, result: Reply) -> dict[str, Any]:
+    """Keep the reply on the request (the log says where it came from; bytes are sent raw)."""
+    request[REPLY] = result
+    return result.payload
+
+
 def api_route(spec: ApiSpec) -> Route:
     async def route(request: web.Request) -> Answer:
         state = request.app[STATE]
@@ -159,13 +232,8 @@ def api_route(spec: ApiSpec) -> Route:
         except ApiError as exc:
             return error_answer(exc.errcode, exc.errmsg), 200
         request[APPID] = app.appid
-        if spec.method == "POST":
-            body = await read_json_object(request)
-        else:
-            body = {
-                k: v for k, v in request.query.items() if k not in ("access_token", "cloudbase_access_token")
-            }
-        return answer(spec, app, body), 200
+        body = await read_api_body(request, spec)
+        return answered(request, reply(spec, app, body, state.stubs)), 200
 
     return route
 
@@ -177,9 +245,8 @@ def create_app(state: EmulatorState | None = None, *, registry: Registry | None 
     registry = registry or default_registry()
     app.router.add_route("*", "/cgi-bin/token", logged(classic_token))
     app.router.add_route("*", "/cgi-bin/stable_token", logged(stable_token))
-    for spec in registry:
-        if spec.name in HANDLERS:
-            app.router.add_route("*", spec.path, logged(api_route(spec)))
+    for spec in registry:  # every spec is served: from state, a stub, or its page's example
+        app.router.add_route("*", spec.path, logged(api_route(spec)))
     control.add_routes(app, STATE)
     admin.add_routes(app, STATE, registry)  # the Node SDK's /admin wire
     cloudrun.install(app, STATE, registry)

@@ -80,8 +80,8 @@ def write_token_file(path: str, value: str) -> None:
 
 def install(app: web.Application, state_key: web.AppKey[EmulatorState], registry: Registry) -> None:
     """Add the open-API routes (one per emulated API) and the control endpoints."""
-    from .app import logged, read_json_object
-    from .dispatch import HANDLERS, answer, error_answer
+    from .app import answered, logged, read_api_body
+    from .dispatch import error_answer, reply
 
     def route_for(spec: ApiSpec) -> Any:
         async def route(request: web.Request) -> tuple[dict[str, Any], int]:
@@ -96,11 +96,8 @@ def install(app: web.Application, state_key: web.AppKey[EmulatorState], registry
             request[APPID] = caller.appid
             if not whitelisted(state.cloudrun_whitelist, spec):
                 return error_answer(WHITELIST_ERRCODE, "api not in whitelist"), 200
-            if spec.method == "POST":
-                body = await read_json_object(request)
-            else:
-                body = {k: v for k, v in request.query.items() if k != "from_appid"}
-            return answer(spec, caller, body), 200
+            body = await read_api_body(request, spec)
+            return answered(request, reply(spec, caller, body, state.stubs)), 200
 
         inner = logged(route)
 
@@ -112,8 +109,7 @@ def install(app: web.Application, state_key: web.AppKey[EmulatorState], registry
         return with_seqid
 
     for spec in registry:
-        if spec.name in HANDLERS:
-            app.router.add_route("*", PREFIX + spec.path, route_for(spec))
+        app.router.add_route("*", PREFIX + spec.path, route_for(spec))
 
     async def set_whitelist(request: web.Request) -> web.Response:
         document = await request.json() if request.can_read_body else {}

@@ -135,6 +135,8 @@ class EmulatorState:
         self.tokens: dict[str, Token] = {}
         self.requests: list[dict[str, Any]] = []
         self.token_requests = 0
+        # API name -> a stub answer (JSON object, Binary, or a callable of the body): see dispatch.
+        self.stubs: dict[str, Any] = {}
         self.faults = faults or FaultPlan()
         # APIs the Cloud Run open-API channel may call (None: all), see cloudrun.py.
         self.cloudrun_whitelist: set[str] | None = (
@@ -150,6 +152,7 @@ class EmulatorState:
         self.tokens = {}
         self.requests = []
         self.token_requests = 0
+        self.stubs = {}
         self.clock.offset = 0.0
         self.faults.reset()
 
