@@ -150,8 +150,15 @@ def _schema_at(root: Mapping[str, Any], schema_path: list[Any]) -> list[Mapping[
     return nodes
 
 
+def _unjson(value: Any) -> str:
+    """How a non-JSON value (a file's bytes) shows in a message."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"<{len(value)} bytes>"
+    return f"<{type(value).__name__}>"
+
+
 def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False, default=_unjson)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

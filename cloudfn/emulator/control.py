@@ -1,4 +1,5 @@
-"""The emulator's control API under ``/__emulator__/``: inspect, reset, steer time and tokens.
+"""The emulator's control API under ``/__emulator__/``: inspect, reset, steer time and tokens,
+arrange state (``POST /arrange``, the ``emulator.json`` format) and stub answers (``POST /stubs``).
 
 Tests (and the pytest fixture) use it over HTTP, so they exercise the same
 emulator a user runs with ``cloudfn emulator``.
@@ -6,12 +7,14 @@ emulator a user runs with ``cloudfn emulator``.
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
 from aiohttp import web
 
-from .state import EmulatorState
+from .binary import Binary
+from .state import ApiError, EmulatorState
 
 PREFIX = "/__emulator__"
 
@@ -62,6 +65,39 @@ def add_routes(app: web.Application, key: web.AppKey[EmulatorState]) -> None:
         options = await _options(request)
         return _reply({"invalidated": request.app[key].invalidate_tokens(options.get("appid"))})
 
+    async def arrange(request: web.Request) -> web.Response:
+        options = await _options(request)
+        try:
+            request.app[key].arrange(options, request.query.get("appid"))
+        except ApiError as exc:
+            raise web.HTTPBadRequest(text=f"appid: {exc.errmsg}") from None
+        except ValueError as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+        return _reply({"ok": True})
+
+    async def stub(request: web.Request) -> web.Response:
+        options = await _options(request)
+        api, answer = options.get("api"), options.get("answer")
+        binary = options.get("binary")
+        if not isinstance(api, str) or "." not in api:
+            raise web.HTTPBadRequest(text='api: the API to stub, e.g. "ocr.idcard"')
+        if isinstance(binary, dict):
+            try:
+                answer = Binary(str(binary["contentType"]), base64.b64decode(binary["base64"]))
+            except (KeyError, ValueError):
+                raise web.HTTPBadRequest(
+                    text='binary: {"contentType": "image/png", "base64": "..."}'
+                ) from None
+        elif not isinstance(answer, dict):
+            raise web.HTTPBadRequest(
+                text='answer: the JSON object to answer, e.g. {"errcode": 0, "name": "..."}; '
+                'or binary: {"contentType", "base64"} for bytes'
+            )
+        request.app[key].stub(api, answer)
+        return _reply({"ok": True})
+
+    app.router.add_post(f"{PREFIX}/arrange", arrange)
+    app.router.add_post(f"{PREFIX}/stubs", stub)
     app.router.add_get(f"{PREFIX}/requests", requests)
     app.router.add_get(f"{PREFIX}/state", state_view)
     app.router.add_post(f"{PREFIX}/reset", reset)
