@@ -171,7 +171,7 @@ async def test_img_sec_check_takes_the_image_as_bytes(
         await cloud.openapi.security.imgSecCheck(media=media)
     assert risky.value.errCode == 87014
 
-    logged = api_requests(emulator, "security.imgSecCheck")[-1]["body"]["media"]
+    logged = api_requests(emulator, "security.imgSecCheck")[-1].body["media"]
     # The file went as a multipart part named as the Node SDK names it, and is logged without its bytes.
     assert logged == {"contentType": "image/png", "fileName": "media.png", "bytes": len(TINY_PNG)}
 
@@ -237,14 +237,14 @@ async def test_an_api_without_state_answers_its_pages_example_marked_in_the_log(
 ) -> None:
     result = await cloud.openapi.ocr.idcard(imgUrl="https://example.com/id.jpg", type="photo")
     assert (result["errCode"], result["validDate"]) == (0, "20070105-20270105")
-    assert api_requests(emulator, "ocr.idcard")[-1]["answered"] == "example"
+    assert api_requests(emulator, "ocr.idcard")[-1].answered == "example"
 
 
 async def test_stubs_override_any_answer_until_reset(emulator: RunningEmulator, cloud: cloudfn.Cloud) -> None:
     emulator.state.stub("ocr.idcard", {"name": "张三", "id": "110101199003071234"})
     stubbed = await cloud.openapi.ocr.idcard(imgUrl="https://example.com/id.jpg", type="photo")
     assert (stubbed["name"], stubbed["id"]) == ("张三", "110101199003071234")
-    assert api_requests(emulator, "ocr.idcard")[-1]["answered"] == "stub"
+    assert api_requests(emulator, "ocr.idcard")[-1].answered == "stub"
 
     emulator.state.stub("wxacode.getUnlimited", lambda body: Binary("image/jpeg", body["scene"].encode()))
     image = await cloud.openapi.wxacode.getUnlimited(scene="s=1")

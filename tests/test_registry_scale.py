@@ -19,7 +19,8 @@ from jsonschema import Draft202012Validator
 import cloudfn
 from cloudfn.api.registry import default_registry, iter_spec_documents
 from cloudfn.api.validation import find_violation
-from cloudfn.emulator.dispatch import FROM_EXAMPLE, FROM_STATE, HANDLERS
+from cloudfn.emulator.dispatch import FROM_EXAMPLE, FROM_STATE
+from cloudfn.emulator.namespaces import HANDLERS
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.errors import API_NOT_FOUND, WECHAT_GLOBAL_ERRORS
 from cloudfn.formats import API_SPEC, load_format
@@ -123,8 +124,8 @@ async def test_every_spec_is_reachable_through_cloud_openapi(emulator: RunningEm
                 if spec.binary is not None:
                     assert isinstance(result["buffer"], bytes) and result["buffer"], name
             [logged] = api_requests(emulator, name)
-            assert (logged["method"], logged["path"], logged["status"]) == (spec.method, spec.path, 200)
-            assert logged["answered"] == (FROM_STATE if name in HANDLERS else FROM_EXAMPLE), name
+            assert (logged.method, logged.path, logged.status) == (spec.method, spec.path, 200)
+            assert logged.answered == (FROM_STATE if name in HANDLERS else FROM_EXAMPLE), name
 
 
 def test_cloudfn_check_knows_every_spec_and_flags_a_typo(tmp_path: Path) -> None:

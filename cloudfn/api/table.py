@@ -41,7 +41,7 @@ This file is generated: run `python -m cloudfn.api.table` after changing a spec.
 
 def stateful_apis() -> frozenset[str]:
     """The APIs the emulator answers from state: the keys of its handler table."""
-    from ..emulator.dispatch import HANDLERS
+    from ..emulator.namespaces import HANDLERS
 
     return frozenset(HANDLERS)
 

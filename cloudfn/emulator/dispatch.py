@@ -12,22 +12,17 @@ and the channels write that into the request log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..api.registry import ApiSpec
 from ..api.validation import find_violation
-from . import logistics
 from .binary import Binary, placeholder
-from .calls import HANDLERS as CALL_HANDLERS
-from .state import ApiError, AppState, new_rid
-
-# A handler answers the fields of a JSON answer (errcode/errmsg are added here), or bytes.
-Handler = Callable[[AppState, dict[str, Any]], "dict[str, Any] | Binary"]
-
-# One table per namespace module, merged: adding an API is a schema file plus a handler.
-HANDLERS: Mapping[str, Handler] = {**logistics.HANDLERS, **CALL_HANDLERS}
+from .errors import ApiError
+from .http import error_answer
+from .namespaces import HANDLERS
+from .state import AppState
 
 # Where an answer came from, as the request log records it.
 FROM_STATE = "state"
@@ -43,11 +38,6 @@ class Reply:
     payload: dict[str, Any]
     source: str
     binary: Binary | None = None
-
-
-def error_answer(errcode: int, errmsg: str) -> dict[str, Any]:
-    """An error as the real server words it, request id appended."""
-    return {"errcode": errcode, "errmsg": f"{errmsg} rid: {new_rid()}"}
 
 
 def _ok(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -99,10 +89,13 @@ def reply(spec: ApiSpec, app: AppState, body: Any, stubs: Mapping[str, Any] | No
         result = handler(app, body)
     except ApiError as exc:
         # Some errors carry more fields (addOrder's delivery_resultcode/msg).
-        return Reply({**error_answer(exc.errcode, exc.errmsg), **getattr(exc, "extra", {})}, FROM_STATE)
+        return Reply({**error_answer(exc.errcode, exc.errmsg), **exc.extra}, FROM_STATE)
     return _from_result(result, FROM_STATE)
 
 
 def answer(spec: ApiSpec, app: AppState, body: Any) -> dict[str, Any]:
     """The JSON answer to ``body`` (no stubs; bytes answered by their log payload)."""
     return reply(spec, app, body).payload
+
+
+__all__ = ["FROM_EXAMPLE", "FROM_STATE", "FROM_STUB", "REFUSED", "Reply", "answer", "example_answer", "reply"]

@@ -1,9 +1,10 @@
 """The cloud-call namespaces the emulator keeps state for, beyond logistics.
 
-Each module holds a model (plain Python, per app) and its handlers;
-:data:`HANDLERS` merges them and :func:`arrange` applies an arrangement
-document (the control API's ``POST /__emulator__/arrange``, the pytest
-fixture's ``arrange()``, an example's ``emulator.json``) to one app::
+Each module holds a model (plain Python, per app) and its handlers; the
+:data:`NAMESPACES` here join the emulator's table (:mod:`..namespaces`), and
+:func:`arrange` applies an arrangement document (the control API's
+``POST /__emulator__/arrange``, the pytest fixture's ``arrange()``, an
+example's ``emulator.json``) to one app::
 
     {"subscribeMessage": {"templates": [...], "subscriptions": [...]},
      "security": {"riskyWords": [...], "riskyImages": [...]},
@@ -14,19 +15,22 @@ fixture's ``arrange()``, an example's ``emulator.json``) to one app::
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..state import AppState
+from ..namespace import Namespace
 from . import links, messages, phone, security, subscribe, wxacode
 
-HANDLERS: Mapping[str, Callable[[AppState, dict[str, Any]], Any]] = {
-    **subscribe.HANDLERS,
-    **security.HANDLERS,
-    **wxacode.HANDLERS,
-    **links.HANDLERS,
-    **phone.HANDLERS,
-    **messages.HANDLERS,
-}
+if TYPE_CHECKING:
+    from ..state import AppState
+
+NAMESPACES = (
+    Namespace(subscribe.NAMESPACE, handlers=subscribe.HANDLERS, model=lambda app: subscribe.SubscribeModel()),
+    Namespace(security.NAMESPACE, handlers=security.HANDLERS, model=lambda app: security.SecurityModel()),
+    Namespace(wxacode.NAMESPACE, handlers=wxacode.HANDLERS, model=lambda app: wxacode.WxacodeModel()),
+    Namespace(links.NAMESPACE, handlers=links.HANDLERS, model=lambda app: links.LinksModel()),
+    Namespace(phone.NAMESPACE, handlers=phone.HANDLERS, model=lambda app: phone.PhoneModel()),
+    Namespace(messages.NAMESPACE, handlers=messages.HANDLERS, model=lambda app: messages.MessagesModel()),
+)
 
 # Arrangement section -> the app's model that takes it.
 ARRANGERS: Mapping[str, Callable[[AppState], Any]] = {

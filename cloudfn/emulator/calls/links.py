@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..state import ApiError, AppState
+from ..errors import ApiError
 from .records import records
+
+if TYPE_CHECKING:
+    from ..namespace import Handler
+    from ..state import AppState
 
 NAMESPACE = "links"
 DAY_S = 86400
@@ -49,7 +53,9 @@ class LinksModel:
     links: dict[str, Link] = field(default_factory=dict)
 
     def snapshot(self) -> dict[str, Any]:
-        return {"links": [{"kind": k.kind, "url": k.url, **k.info()} for k in self.links.values()]}
+        return {
+            NAMESPACE: {"links": [{"kind": k.kind, "url": k.url, **k.info()} for k in self.links.values()]}
+        }
 
 
 def model(app: AppState) -> LinksModel:
@@ -116,7 +122,7 @@ def link_query(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
     return {"url_link_info": info} if info else {}
 
 
-HANDLERS = {
+HANDLERS: dict[str, Handler] = {
     "urlscheme.generate": scheme_generate,
     "urlscheme.query": scheme_query,
     "urllink.generate": link_generate,

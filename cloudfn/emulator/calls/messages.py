@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..binary import Binary
-from ..state import ApiError, AppState
+from ..errors import ApiError
 from .records import records
+
+if TYPE_CHECKING:
+    from ..namespace import Handler
+    from ..state import AppState
 
 NAMESPACE = "messages"
 
@@ -25,10 +29,12 @@ class MessagesModel:
 
     def snapshot(self) -> dict[str, Any]:
         return {
-            "media": {
-                i: {"contentType": b.content_type, "bytes": len(b.data)} for i, b in self.media.items()
-            },
-            "sent": list(self.sent),
+            NAMESPACE: {
+                "media": {
+                    i: {"contentType": b.content_type, "bytes": len(b.data)} for i, b in self.media.items()
+                },
+                "sent": list(self.sent),
+            }
         }
 
 
@@ -69,7 +75,7 @@ def uniform_send(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-HANDLERS = {
+HANDLERS: dict[str, Handler] = {
     "customerServiceMessage.send": customer_send,
     "customerServiceMessage.setTyping": set_typing,
     "customerServiceMessage.uploadTempMedia": upload_temp_media,

@@ -8,10 +8,14 @@ used code answers 40029, as the page documents.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..state import ApiError, AppState
+from ..errors import ApiError
 from .records import records
+
+if TYPE_CHECKING:
+    from ..namespace import Handler
+    from ..state import AppState
 
 NAMESPACE = "phonenumber"
 BAD_CODE = (40029, "invalid code")
@@ -31,7 +35,7 @@ class PhoneModel:
             self.used.discard(str(code))
 
     def snapshot(self) -> dict[str, Any]:
-        return {"codes": sorted(self.codes), "used": sorted(self.used)}
+        return {NAMESPACE: {"codes": sorted(self.codes), "used": sorted(self.used)}}
 
 
 def model(app: AppState) -> PhoneModel:
@@ -48,4 +52,4 @@ def get_phone_number(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
     return {"phone_info": {**phone, "watermark": {"timestamp": int(app.clock()), "appid": app.appid}}}
 
 
-HANDLERS = {"phonenumber.getPhoneNumber": get_phone_number}
+HANDLERS: dict[str, Handler] = {"phonenumber.getPhoneNumber": get_phone_number}

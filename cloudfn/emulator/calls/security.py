@@ -10,11 +10,16 @@ signature); an image when its bytes' SHA-256 is listed. Version 1.0 answers
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..state import ApiError, AppState, new_rid
+from ..errors import ApiError
 from .records import records
+
+if TYPE_CHECKING:
+    from ..namespace import Handler
+    from ..state import AppState
 
 NAMESPACE = "security"
 NORMAL = 100
@@ -44,9 +49,11 @@ class SecurityModel:
 
     def snapshot(self) -> dict[str, Any]:
         return {
-            "riskyWords": [{"word": w, "label": lab} for w, lab in self.risky_words.items()],
-            "riskyImages": sorted(self.risky_images),
-            "checks": list(self.checks),
+            NAMESPACE: {
+                "riskyWords": [{"word": w, "label": lab} for w, lab in self.risky_words.items()],
+                "riskyImages": sorted(self.risky_images),
+                "checks": list(self.checks),
+            }
         }
 
 
@@ -76,7 +83,7 @@ def msg_sec_check(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
     return {
         "result": {"suggest": suggest, "label": label},
         "detail": [detail, keyword],
-        "trace_id": new_rid(),
+        "trace_id": "-".join(secrets.token_hex(4) for _ in range(3)),
     }
 
 
@@ -90,7 +97,7 @@ def img_sec_check(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-HANDLERS = {
+HANDLERS: dict[str, Handler] = {
     "security.msgSecCheck": msg_sec_check,
     "security.imgSecCheck": img_sec_check,
 }

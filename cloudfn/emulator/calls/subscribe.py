@@ -14,10 +14,14 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..state import ApiError, AppState
+from ..errors import ApiError
 from .records import records
+
+if TYPE_CHECKING:
+    from ..namespace import Handler
+    from ..state import AppState
 
 NAMESPACE = "subscribeMessage"
 ONE_OFF, LONG_TERM = 2, 3  # template types as the pages number them
@@ -112,11 +116,15 @@ class SubscribeModel:
 
     def snapshot(self) -> dict[str, Any]:
         return {
-            "templates": [t.view() for t in self.templates.values()],
-            "subscriptions": [
-                {"openid": o, "templateId": t, "count": n} for (o, t), n in self.subscriptions.items() if n
-            ],
-            "sent": list(self.sent),
+            NAMESPACE: {
+                "templates": [t.view() for t in self.templates.values()],
+                "subscriptions": [
+                    {"openid": o, "templateId": t, "count": n}
+                    for (o, t), n in self.subscriptions.items()
+                    if n
+                ],
+                "sent": list(self.sent),
+            }
         }
 
 
@@ -181,7 +189,7 @@ def get_pub_template_key_words(app: AppState, body: dict[str, Any]) -> dict[str,
     return {"data": list(KEYWORDS.get(str(body["tid"]), []))}
 
 
-HANDLERS = {
+HANDLERS: dict[str, Handler] = {
     "subscribeMessage.send": send,
     "subscribeMessage.addTemplate": add_template,
     "subscribeMessage.deleteTemplate": delete_template,

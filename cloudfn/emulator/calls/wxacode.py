@@ -17,13 +17,17 @@ The app's published pages are ``pages/index/index`` plus any arranged
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 
 from ..binary import Binary, png_bytes
-from ..state import ApiError, AppState
+from ..errors import ApiError
 from .records import records
+
+if TYPE_CHECKING:
+    from ..namespace import Handler
+    from ..state import AppState
 
 NAMESPACE = "wxacode"
 HOME_PAGE = "pages/index/index"
@@ -45,7 +49,7 @@ class WxacodeModel:
             self.pages.add(str(page).lstrip("/"))
 
     def snapshot(self) -> dict[str, Any]:
-        return {"pages": sorted(self.pages), "made": list(self.made)}
+        return {NAMESPACE: {"pages": sorted(self.pages), "made": list(self.made)}}
 
 
 def model(app: AppState) -> WxacodeModel:
@@ -107,7 +111,7 @@ def create_qr_code(app: AppState, body: dict[str, Any]) -> Binary:
     return _draw(app, "wxacode.createQRCode", body["path"], body)
 
 
-HANDLERS = {
+HANDLERS: dict[str, Handler] = {
     "wxacode.getUnlimited": get_unlimited,
     "wxacode.get": get,
     "wxacode.createQRCode": create_qr_code,
