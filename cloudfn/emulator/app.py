@@ -18,6 +18,7 @@ from ..api.validation import MAX_BODY_BYTES
 from ..redact import redact
 from . import admin, cloudrun, control, faults
 from .dispatch import HANDLERS, answer, error_answer
+from .functions import PROJECT, ProjectFunctions, http_api_answer
 from .request_keys import API, APPID, BODY
 from .state import ApiError, EmulatorState
 
@@ -170,6 +171,40 @@ def api_route(spec: ApiSpec) -> Route:
     return route
 
 
+INVOKE_FUNCTION_PATH = "/tcb/invokecloudfunction"
+
+
+async def invoke_cloud_function(request: web.Request) -> web.Response:
+    """WeChat's HTTP API for calling a cloud function: ``?env=&name=``, the event as the body."""
+    state = request.app[STATE]
+    request[API] = "tcb.invokeCloudFunction"
+    request_id = cloudrun.new_seqid()
+    try:
+        if request.method != "POST":
+            raise ApiError(43002, "require POST method")
+        app = cloudrun.authenticate(state, request.query)
+        request[APPID] = app.appid
+        name = request.query.get("name", "")
+        if not name:
+            raise ApiError(-501007, "name: missing. Fix: pass the function's name as ?name=")
+        event = await read_json_object(request) if (await request.read()).strip() else {}
+    except ApiError as exc:
+        payload = error_answer(exc.errcode, exc.errmsg)
+    except BadBody as exc:
+        payload = error_answer(exc.errcode, exc.errmsg)
+    else:
+        source = request.headers.get("X-TCB-Source") or "wx_http"
+        outcome = await request.app[PROJECT].invoke(
+            name, event, source=source, env=request.query.get("env") or "local"
+        )
+        request_id = outcome.request_id
+        payload = http_api_answer(outcome)
+    _log_request(request, request.get(BODY), payload, 200)
+    response = json_response(payload)
+    response.headers["X-Request-Id"] = request_id
+    return response
+
+
 def create_app(state: EmulatorState | None = None, *, registry: Registry | None = None) -> web.Application:
     """The emulator as an aiohttp application (mount it, or run it with :mod:`.server`)."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
@@ -180,6 +215,8 @@ def create_app(state: EmulatorState | None = None, *, registry: Registry | None 
     for spec in registry:
         if spec.name in HANDLERS:
             app.router.add_route("*", spec.path, logged(api_route(spec)))
+    app[PROJECT] = ProjectFunctions()
+    app.router.add_route("*", INVOKE_FUNCTION_PATH, invoke_cloud_function)
     control.add_routes(app, STATE)
     admin.add_routes(app, STATE, registry)  # the Node SDK's /admin wire
     cloudrun.install(app, STATE, registry)

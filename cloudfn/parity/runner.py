@@ -36,8 +36,9 @@ from ..emulator.state import EmulatorState
 from ..errors import CloudSDKError, ConfigError
 from ..runtime.invoke import InvocationResult, invoke
 from ..runtime.loader import CloudFunction, load_function
+from ..runtime.node import NodeFunction, NodeOutcome, NodeSetupError, check_node_dir, find_node
 from .events import EventCase, load_events
-from .node import NodeFunction, NodeOutcome, ParityError, check_node_dir, find_node
+from .node import ParityError
 from .options import DEFAULT_TIMEOUT_S, TRANSPORTS
 
 PARITY_ENV = "cloudfn-parity"
@@ -234,8 +235,11 @@ def plan(node_dir: str | Path, py_dir: str | Path, events_path: str | Path, tran
         raise ParityError(f"--transport: must be one of {', '.join(TRANSPORTS)}, got {transport!r}")
     node_path, py_path = Path(node_dir).resolve(), Path(py_dir).resolve()
     cases = load_events(events_path)
-    find_node()
-    check_node_dir(node_path)
+    try:
+        find_node()
+        check_node_dir(node_path)
+    except NodeSetupError as exc:
+        raise ParityError(str(exc)) from None
     if not (py_path / "index.py").is_file():
         raise ParityError(f"{py_path}/index.py: no such file. Fix: pass the Python port's directory")
     return ParityPlan(node_path, py_path, _load_config(node_path), _load_config(py_path), cases, transport)
@@ -256,7 +260,10 @@ async def run_parity(
         node_grant = await register(emulator, p.node_dir.name, p.node_config)
         py_grant = await register(emulator, p.py_dir.name, p.py_config) if transport == "tcb" else None
         node = NodeFunction(p.node_dir, node_environment(emulator, node_grant))
-        await node.start()
+        try:
+            await node.start()
+        except NodeSetupError as exc:
+            raise ParityError(str(exc)) from None
         try:
             with _environ(python_environment(emulator, p.py_dir / "config.json", transport, py_grant)):
                 try:

@@ -20,6 +20,9 @@ class ApiRequest:
     path: str
     body: Mapping[str, Any] | None = None
     appid: str | None = None  # set when calling on behalf of another account
+    # Extra query parameters and headers of APIs that take them (tcb.invokeCloudFunction's env and name).
+    query: Mapping[str, str] | None = None
+    headers: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)

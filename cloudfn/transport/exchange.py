@@ -105,13 +105,14 @@ async def exchange(
 
     ``query`` holds credentials: it is never logged.
     """
+    if request.query:
+        query = {**request.query, **query}
     if request.method == "GET":
         fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (request.body or {}).items()}
-        response_cm = session.get(url.with_query({**query, **fields}))
+        response_cm = session.get(url.with_query({**query, **fields}), headers=request.headers)
     else:
-        response_cm = session.post(
-            url.with_query(query), data=encode_body(request.body), headers=_JSON_HEADERS
-        )
+        headers = _JSON_HEADERS if not request.headers else {**request.headers, **_JSON_HEADERS}
+        response_cm = session.post(url.with_query(query), data=encode_body(request.body), headers=headers)
     async with response_cm as response:
         body = await response.read()
         log.debug("%s %s -> HTTP %s, %d bytes", request.method, url.path, response.status, len(body))
