@@ -187,7 +187,7 @@ class Cloud:
             registry=self.registry,
             transport=self.transport,
             permissions=config.permissions if config is not None else None,
-            permissions_source=str(config.path) if config is not None and config.path else "config.json",
+            permissions_source=config.permissions_source if config is not None else "config.json",
             validate=settings.validate,
             timeout=settings.timeout,
         )

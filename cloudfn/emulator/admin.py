@@ -33,6 +33,7 @@ from ..errors import API_NOT_FOUND, NO_PERMISSION
 from ..proto import CommApiData, CommOpenApiResp
 from .control import PREFIX
 from .dispatch import HANDLERS, answer, error_answer
+from .functions import PROJECT, admin_invoke_function
 from .state import ApiError, EmulatorState, new_rid
 
 log = logging.getLogger("cloudfn.emulator.admin")
@@ -160,6 +161,8 @@ def add_routes(
     app[FUNCTIONS] = FunctionRegistry()
 
     async def admin(request: web.Request) -> web.Response:
+        if request.content_type == "application/json":
+            return await _json_action(request)
         try:
             form = await read_form(request)
             action = form.get("action", b"").decode("utf-8", errors="replace")
@@ -178,6 +181,24 @@ def add_routes(
         except PlatformError as exc:
             return platform_error(exc.code, exc.message)
         return _open_api(request, api, data)
+
+    async def _json_action(request: web.Request) -> web.Response:
+        """The SDK's JSON actions (``functions.invokeFunction``), as opposed to the multipart ones."""
+        try:
+            params = await request.json()
+        except ValueError:
+            params = None
+        if not isinstance(params, dict):
+            return platform_error("INVALID_PARAM", "/admin: the JSON body must be an object with an action")
+        action = params.get("action")
+        if action == "functions.invokeFunction":
+            match = _CREDENTIAL.search(request.headers.get("Authorization") or "")
+            return await admin_invoke_function(
+                request.app[PROJECT], request, params, match.group(1) if match else None
+            )
+        return platform_error(
+            "INVALID_PARAM", f"action: the emulator answers functions.invokeFunction as JSON, got {action!r}"
+        )
 
     def _open_api(request: web.Request, api: str, data: CommApiData) -> web.Response:
         state = request.app[state_key]

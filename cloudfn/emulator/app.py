@@ -16,9 +16,10 @@ from aiohttp import web
 from ..api.registry import ApiSpec, Registry, default_registry
 from ..api.validation import MAX_BODY_BYTES
 from ..redact import redact
+from ..runtime.invocation_id import INVOCATION_HEADER
 from . import admin, cloudrun, control, faults
 from .dispatch import HANDLERS, answer, error_answer
-from .functions import PROJECT, ProjectFunctions, http_api_answer
+from .functions import PROJECT, Caller, ProjectFunctions, http_api_answer
 from .request_keys import API, APPID, BODY
 from .state import ApiError, EmulatorState
 
@@ -195,7 +196,11 @@ async def invoke_cloud_function(request: web.Request) -> web.Response:
     else:
         source = request.headers.get("X-TCB-Source") or "wx_http"
         outcome = await request.app[PROJECT].invoke(
-            name, event, source=source, env=request.query.get("env") or "local"
+            name,
+            event,
+            source=source,
+            env=request.query.get("env") or "local",
+            caller=Caller(invocation=request.headers.get(INVOCATION_HEADER)),
         )
         request_id = outcome.request_id
         payload = http_api_answer(outcome)

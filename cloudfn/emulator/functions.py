@@ -40,8 +40,17 @@ class CallOutcome:
         return self.code is None
 
 
-# (name, event, wx_context) -> outcome; the runner applies the callee's own timeout.
-FunctionRunner = Callable[[str, Any, Mapping[str, Any]], Awaitable[CallOutcome]]
+@dataclass(frozen=True)
+class Caller:
+    """Who made a call, as far as the wire tells: the invocation id cloudfn's client sends,
+    or the SecretId the Node SDK signs with (the runner gives each node process its own)."""
+
+    invocation: str | None = None
+    secret_id: str | None = None
+
+
+# (name, event, wx_context, caller) -> outcome; the runner applies the callee's timeout.
+FunctionRunner = Callable[[str, Any, Mapping[str, Any], Caller], Awaitable[CallOutcome]]
 
 FUNCTION_NOT_FOUND = "ResourceNotFound.Function"
 FUNCTION_FAILED = "FUNCTIONS_EXECUTE_FAIL"
@@ -73,12 +82,14 @@ class ProjectFunctions:
         self.languages = {}
         self._runner = None
 
-    async def invoke(self, name: str, event: Any, *, source: str, env: str) -> CallOutcome:
+    async def invoke(
+        self, name: str, event: Any, *, source: str, env: str, caller: Caller | None = None
+    ) -> CallOutcome:
         if self._runner is None or name not in self.languages:
             return CallOutcome(
                 code=FUNCTION_NOT_FOUND, message=not_found_message(name, sorted(self.languages))
             )
-        return await self._runner(name, event, callee_context(source, env))
+        return await self._runner(name, event, callee_context(source, env), caller or Caller())
 
 
 def callee_context(source: str, env: str) -> dict[str, Any]:
@@ -104,6 +115,41 @@ def http_api_answer(outcome: CallOutcome) -> dict[str, Any]:
     return {"errcode": errcode, "errmsg": f"{outcome.message} rid: {new_rid()}"}
 
 
+async def admin_invoke_function(
+    project: ProjectFunctions, request: web.Request, params: Mapping[str, Any], caller_secret_id: str | None
+) -> web.Response:
+    """``/admin`` ``action=functions.invokeFunction``: run the named function, answer as the platform."""
+    from ..runtime.invocation_id import INVOCATION_HEADER
+
+    name = params.get("function_name")
+    if not isinstance(name, str) or not name:
+        return _json(
+            {
+                "code": "INVALID_PARAM",
+                "message": "function_name: missing. Fix: callFunction({name: '<function>', data: {...}})",
+                "requestId": new_rid(),
+            }
+        )
+    try:
+        event = decode_request_data(params.get("request_data"))
+    except ValueError as exc:
+        return _json({"code": "INVALID_PARAM", "message": str(exc), "requestId": new_rid()})
+    env = str(params.get("envName") or request.query.get("env") or "local")
+    source = request.headers.get("X-TCB-Source") or ""
+    caller = Caller(invocation=request.headers.get(INVOCATION_HEADER), secret_id=caller_secret_id)
+    outcome = await project.invoke(name, event, source=source, env=env, caller=caller)
+    return _json(admin_answer(outcome))
+
+
+def _json(payload: Mapping[str, Any]) -> web.Response:
+    # The Node SDK parses an /admin answer as JSON when its content type is exactly this.
+    return web.Response(
+        body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
+        content_type="application/json",
+        charset="utf-8",
+    )
+
+
 def decode_request_data(text: Any) -> Any:
     """``request_data`` is the event as JSON text ("" when the SDK had no data)."""
     if text in (None, ""):
@@ -121,6 +167,7 @@ __all__ = [
     "FUNCTION_NOT_FOUND",
     "PROJECT",
     "CallOutcome",
+    "Caller",
     "FunctionRunner",
     "ProjectFunctions",
     "admin_answer",

@@ -142,16 +142,21 @@ def caller_source(environ: Mapping[str, str]) -> str:
 async def call_function(cloud: Cloud, options: Any) -> dict[str, Any]:
     """``cloud.callFunction(options)``; see the module docstring."""
     from ..runtime.context import environ
+    from ..runtime.invocation_id import CURRENT_INVOCATION, INVOCATION_HEADER
     from ..transport.tcb import TcbTransport
 
     name, data = check_options(options)
     source = caller_source(environ())
+    headers = {"X-TCB-Source": source}
+    invocation = CURRENT_INVOCATION.get()
+    if invocation:
+        headers[INVOCATION_HEADER] = invocation
     transport = cloud.transport
     limit = cloud.settings.timeout
     try:
         async with asyncio.timeout(limit):
             if isinstance(transport, TcbTransport):
-                document, request_id = await transport.invoke_function(name, data, source=source)
+                document, request_id = await transport.invoke_function(name, data, headers=headers)
                 return _from_platform(document, request_id)
             response = await transport.send(
                 ApiRequest(
@@ -160,7 +165,7 @@ async def call_function(cloud: Cloud, options: Any) -> dict[str, Any]:
                     path=INVOKE_PATH,
                     body=data,
                     query={"env": cloud.settings.env or "", "name": name},
-                    headers={"X-TCB-Source": source},
+                    headers=headers,
                 )
             )
     except TimeoutError:

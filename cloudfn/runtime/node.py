@@ -16,7 +16,7 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -210,18 +210,27 @@ class NodeRunner:
     """A Node function ready to invoke: a pool of :class:`NodeProcess`, one per running invocation."""
 
     def __init__(
-        self, directory: Path, env: Mapping[str, str], *, max_processes: int = MAX_PROCESSES
+        self,
+        directory: Path,
+        env: Mapping[str, str] | Callable[[], Mapping[str, str]],
+        *,
+        max_processes: int = MAX_PROCESSES,
     ) -> None:
         self.directory = directory
-        self.env = dict(env)
+        # A callable gives each process its own environment (e.g. its own SecretId,
+        # which tells the emulator which process, hence which invocation, is calling).
+        fixed = dict(env) if isinstance(env, Mapping) else {}
+        self._env: Callable[[], Mapping[str, str]] = env if callable(env) else (lambda: fixed)
         self.max_processes = max_processes
+        # The tag of the invocation each busy process runs, by the process's SecretId.
+        self.busy: dict[str, str] = {}
         self._idle: list[NodeProcess] = []
         self._count = 0
         self._freed = asyncio.Condition()
 
     async def start(self) -> None:
         """Start one process now, so a function that cannot load fails here, with its fix."""
-        process = NodeProcess(self.directory, self.env)
+        process = NodeProcess(self.directory, self._env())
         await process.start()
         self._count += 1
         self._idle.append(process)
@@ -233,7 +242,7 @@ class NodeRunner:
             if self._idle:
                 return self._idle.pop()
             self._count += 1
-        process = NodeProcess(self.directory, self.env)
+        process = NodeProcess(self.directory, self._env())
         try:
             await process.start()
         except BaseException:
@@ -258,6 +267,7 @@ class NodeRunner:
         wx_context: Mapping[str, Any] | None,
         context: Mapping[str, Any],
         limit: float,
+        tag: str | None = None,
     ) -> NodeOutcome:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limit
@@ -271,12 +281,16 @@ class NodeRunner:
                 "calls that wait on each other, or a cycle)",
             )
         finished = False
+        secret_id = process.env.get("TENCENTCLOUD_SECRETID", "")
+        if tag is not None and secret_id:
+            self.busy[secret_id] = tag
         try:
             remaining = max(0.001, deadline - loop.time())
             outcome = await process.call(event, wx_context=wx_context, context=context, limit=remaining)
             finished = True
             return outcome
         finally:
+            self.busy.pop(secret_id, None)
             if not finished:
                 # Cancelled mid-invocation (the caller gave up): the process may still
                 # answer this event later, so it must not serve another one.

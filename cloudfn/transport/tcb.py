@@ -165,7 +165,7 @@ class TcbTransport:
             headers={h.key: h.value for h in answer.headers},
         )
 
-    async def invoke_function(self, name: str, data: Any, *, source: str) -> tuple[Any, str]:
+    async def invoke_function(self, name: str, data: Any, *, headers: Mapping[str, str]) -> tuple[Any, str]:
         """``functions.invokeFunction`` as the Node SDK sends it: a JSON body, not the protobuf form.
 
         Returns the platform's JSON answer (``{"data": {"response_data"}, "requestId"}``
@@ -184,9 +184,9 @@ class TcbTransport:
             "crossAuthorizationToken": "",
         }
         headers = {
+            **headers,
             "Authorization": f"TC3-HMAC-SHA256 Credential={self.secret_id}/cloudfn/tcb/tc3_request",
             "Content-Type": "application/json",
-            "X-TCB-Source": source,
         }
         url = self.url.update_query(query)
         try:
