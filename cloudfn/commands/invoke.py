@@ -13,7 +13,13 @@ from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("directory", metavar="DIR", help="the function directory (index.py + config.json)")
+    parser.add_argument(
+        "directory",
+        metavar="DIR",
+        help="a function's directory (index.py or index.js, config.json if any), or a project's "
+        "(a folder of function folders, with --function)",
+    )
+    parser.add_argument("--function", metavar="NAME", help="the function of the project DIR to run")
     parser.add_argument(
         "--event",
         default="{}",
@@ -63,22 +69,33 @@ async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
     from ..emulator.server import run_emulator
     from ..emulator.state import SEED_OPENID
     from ..runtime.backend import configured, emulator_environ
-    from ..runtime.invoke import invoke
-    from ..runtime.loader import FunctionLoadError, load_function
+    from ..runtime.project import Project, ProjectError
 
     async with contextlib.AsyncExitStack() as stack:
         runner_environ: dict[str, str] = {}
         default_openid = None
+        emulator = None
         if not configured():
             emulator = await stack.enter_async_context(run_emulator())
             runner_environ = emulator_environ(emulator)
             default_openid = SEED_OPENID
         try:
-            function = load_function(args.directory, runner_environ=runner_environ)
-        except FunctionLoadError as exc:
+            project = await Project.open(
+                args.directory, emulator=emulator, runner_environ=runner_environ, only=args.function
+            )
+        except ProjectError as exc:
             print(f"cloudfn invoke: {exc}", file=sys.stderr)
             return 2
-        stack.push_async_callback(function.close)
+        stack.push_async_callback(project.close)
+        if args.function is None and not project.single:
+            names = ", ".join(project.functions)
+            print(
+                f"cloudfn invoke: {args.directory} is a project ({names}). "
+                f"Fix: add --function NAME, or give {args.directory}/NAME",
+                file=sys.stderr,
+            )
+            return 2
+        [name] = project.functions
         wx_context = {
             "OPENID": args.openid or default_openid,
             "APPID": args.appid or runner_environ.get("CLOUDFN_APPID") or os.environ.get("CLOUDFN_APPID"),
@@ -88,7 +105,7 @@ async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
         }
         # The handler's print() output is its log: keep stdout for the result alone.
         with contextlib.redirect_stdout(sys.stderr):
-            result = await invoke(function, event, wx_context=wx_context, timeout=args.timeout)
+            result = await project.invoke(name, event, wx_context=wx_context, timeout=args.timeout)
     if result.result is not None or result.ok:
         print(json.dumps(result.result, ensure_ascii=False), flush=True)
     if result.ok:
@@ -96,7 +113,7 @@ async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
     if result.error_kind == "raised" and result.traceback:
         print(result.traceback, file=sys.stderr, end="")
     print(
-        f"cloudfn invoke: {function.name} failed (request {result.request_id}): {result.error}",
+        f"cloudfn invoke: {name} failed (request {result.request_id}): {result.error}",
         file=sys.stderr,
     )
     return 1

@@ -13,7 +13,12 @@ import sys
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..runtime.server import MAX_EVENT_BYTES
 
-    parser.add_argument("directory", metavar="DIR", help="the function directory (index.py + config.json)")
+    parser.add_argument(
+        "directory",
+        metavar="DIR",
+        help="a function's directory (index.py or index.js, config.json if any), or a project's "
+        "(a folder of function folders, each served at POST /<name>)",
+    )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 in a container)"
     )
@@ -49,8 +54,8 @@ async def _serve(args: argparse.Namespace) -> int:
     from ..emulator.server import run_emulator
     from ..runtime.backend import configured, emulator_environ
     from ..runtime.cron import CronError, parse_timezone
-    from ..runtime.loader import FunctionLoadError, load_function
-    from ..runtime.server import ServeOptions, serve_function
+    from ..runtime.project import Project, ProjectError
+    from ..runtime.server import ServeOptions, serve_project
 
     try:
         tz = parse_timezone(args.timezone)
@@ -59,6 +64,7 @@ async def _serve(args: argparse.Namespace) -> int:
         return 2
     async with contextlib.AsyncExitStack() as stack:
         runner_environ: dict[str, str] = {}
+        emulator = None
         if args.emulator:
             emulator = await stack.enter_async_context(run_emulator())
             runner_environ = emulator_environ(emulator)
@@ -73,10 +79,11 @@ async def _serve(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         try:
-            function = load_function(args.directory, runner_environ=runner_environ)
-        except FunctionLoadError as exc:
+            project = await Project.open(args.directory, emulator=emulator, runner_environ=runner_environ)
+        except ProjectError as exc:
             print(f"cloudfn serve: {exc}", file=sys.stderr)
             return 2
+        stack.push_async_callback(project.close)
         options = ServeOptions(
             max_event_bytes=args.max_event_bytes,
             timeout=args.timeout,
@@ -85,15 +92,15 @@ async def _serve(args: argparse.Namespace) -> int:
             tz=tz,
         )
         try:
-            await serve_function(
-                function,
+            await serve_project(
+                project,
                 host=args.host,
                 port=args.port,
                 options=options,
                 announce=lambda line: print(line, flush=True),
             )
         except CronError as exc:
-            print(f"cloudfn serve: {function.config.path}: triggers: {exc}", file=sys.stderr)
+            print(f"cloudfn serve: {args.directory}: triggers: {exc}", file=sys.stderr)
             return 2
         except OSError as exc:
             print(

@@ -85,7 +85,7 @@ class ProjectFunctions:
     async def invoke(
         self, name: str, event: Any, *, source: str, env: str, caller: Caller | None = None
     ) -> CallOutcome:
-        if self._runner is None or name not in self.languages:
+        if self._runner is None:
             return CallOutcome(
                 code=FUNCTION_NOT_FOUND, message=not_found_message(name, sorted(self.languages))
             )

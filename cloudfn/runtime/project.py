@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 import uuid
 from collections.abc import Mapping
@@ -23,7 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..config import FunctionConfig
-from ..emulator.functions import FUNCTION_FAILED, PROJECT, Caller, CallOutcome
+from ..emulator.functions import (
+    FUNCTION_FAILED,
+    FUNCTION_NOT_FOUND,
+    PROJECT,
+    Caller,
+    CallOutcome,
+    not_found_message,
+)
 from .invocation_id import CURRENT_INVOCATION
 from .invoke import (
     DEFAULT_TIMEOUT_S,
@@ -213,6 +221,11 @@ class Project:
         self.single = single
         self._running: dict[str, _Running] = {}
         self._emulator: RunningEmulator | None = None
+        # Where a called function not loaded yet is looked for (the folder around a single
+        # function, or the project's), and how to load it: set by open().
+        self._siblings: Path | None = None
+        self._load_options: tuple[Mapping[str, str], str] = ({}, "local")
+        self._loading = asyncio.Lock()
 
     @property
     def languages(self) -> dict[str, str]:
@@ -240,6 +253,9 @@ class Project:
             sources = chosen
         environ = dict(runner_environ or {})
         project = cls(Path(directory), {}, single=single)
+        project._siblings = sources[0].directory.parent
+        project._load_options = (environ, env)
+        project._emulator = emulator
         try:
             for source in sources:
                 project.functions[source.name] = await _load(source, emulator, environ, env)
@@ -247,9 +263,27 @@ class Project:
             await project.close()
             raise
         if emulator is not None:
-            project._emulator = emulator
             emulator.app[PROJECT].attach(project.languages, project._dispatch)
         return project
+
+    async def _find(self, name: str) -> bool:
+        """Is ``name`` a function of the project? Loads a sibling folder's function on first call."""
+        if name in self.functions:
+            return True
+        folder = self._siblings / name if self._siblings is not None and name not in ("", ".", "..") else None
+        if folder is None or "/" in name or not folder.is_dir():
+            return False
+        language = language_of(folder)
+        if language is None:
+            return False
+        async with self._loading:
+            if name not in self.functions:
+                environ, env = self._load_options
+                source = FunctionSource(name, folder, language)
+                self.functions[name] = await _load(source, self._emulator, environ, env)
+                if self._emulator is not None:
+                    self._emulator.app[PROJECT].languages = self.languages
+        return True
 
     def timeout_of(self, name: str) -> float:
         return float(self.functions[name].config.timeout or DEFAULT_TIMEOUT_S)
@@ -293,6 +327,14 @@ class Project:
         self, name: str, event: Any, wx_context: Mapping[str, Any], caller: Caller
     ) -> CallOutcome:
         """A ``callFunction`` the emulator received: run the callee, answer as the platform does."""
+        try:
+            known = await self._find(name)
+        except ProjectError as exc:
+            return CallOutcome(code=FUNCTION_FAILED, message=f"{name}: cannot be loaded: {exc}")
+        if not known:
+            return CallOutcome(
+                code=FUNCTION_NOT_FOUND, message=not_found_message(name, sorted(self.functions))
+            )
         parent = self._caller(caller)
         chain = (*(parent.chain if parent else ()), name)
         if parent is not None and parent.deadline <= asyncio.get_running_loop().time():
@@ -345,8 +387,8 @@ async def _load(
     admin_url = None
     if emulator is not None:
         admin_url = f"{emulator.base_url}/admin"
-    elif runner_environ.get("CLOUDFN_BASE_URL"):
-        admin_url = runner_environ["CLOUDFN_BASE_URL"].rstrip("/") + "/admin"
+    elif base_url := runner_environ.get("CLOUDFN_BASE_URL") or os.environ.get("CLOUDFN_BASE_URL"):
+        admin_url = base_url.rstrip("/") + "/admin"
 
     def process_environ() -> dict[str, str]:
         grant = None
