@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,7 @@ _CODE_NAMES = {
     -504002: "FUNCTIONS_EXECUTE_FAIL",
 }
 RESOURCE_NOT_FOUND = -501000
+_RID_SUFFIX = re.compile(r" rid: \S+$")
 _CODE_NAMES[RESOURCE_NOT_FOUND] = "ResourceNotFound.Function"
 
 
@@ -95,7 +97,8 @@ def js_type(value: Any) -> str:
 def check_options(options: Any) -> tuple[str, Any]:
     """``(name, data)`` or the SDK's own error for bad arguments (raised before anything is sent)."""
     fix = 'Fix: call cloud.callFunction({"name": "<function>", "data": {...}})'
-    if not options:
+    # JavaScript's falsy values, not Python's: an empty dict is an object there.
+    if options is None or options is False or (not isinstance(options, Mapping | list) and not options):
         raise CloudSDKError(
             -1,
             f"{API_NAME}:fail undefined . Params for callFunction must be an object instead of "
@@ -196,7 +199,8 @@ async def call_function(cloud: Cloud, options: Any) -> dict[str, Any]:
         )
     errcode = answer.get("errcode", 0)
     if errcode:
-        message = str(answer.get("errmsg", ""))
+        # The HTTP API appends " rid: <id>" to errmsg; the SDK's message has none.
+        message = _RID_SUFFIX.sub("", str(answer.get("errmsg", "")))
         raise FunctionCallError(
             f"{API_NAME}:fail {message}",
             code=_CODE_NAMES.get(errcode) or errcode,

@@ -14,6 +14,7 @@ a cycle of calls ends when the first caller's time is up.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import time
@@ -208,8 +209,12 @@ def node_platform_environ(admin_url: str | None, grant: Mapping[str, Any] | None
 
 @dataclass
 class _Running:
+    """An invocation in progress: when it must end, and the calls that led to it."""
+
     deadline: float
     chain: tuple[str, ...]
+    root: _Running | None = None  # the outermost invocation of the chain (None: this one)
+    cycle: tuple[str, ...] | None = None  # on the root: a chain that came back to a function
 
 
 class Project:
@@ -309,11 +314,20 @@ class Project:
         if caller is not None:
             limit = min(limit, caller.deadline - now)
         request_id = request_id or str(uuid.uuid4())
-        self._running[request_id] = _Running(now + limit, (*(caller.chain if caller else ()), name))
+        chain = (*(caller.chain if caller else ()), name)
+        root = (caller.root or caller) if caller is not None else None
+        running = self._running[request_id] = _Running(now + limit, chain, root)
+        if root is not None and name in chain[:-1]:
+            root.cycle = root.cycle or chain
         try:
-            return await function.invoke(event, wx_context=wx_context, limit=limit, request_id=request_id)
+            result = await function.invoke(event, wx_context=wx_context, limit=limit, request_id=request_id)
         finally:
             self._running.pop(request_id, None)
+        cycle = (root or running).cycle
+        if result.error_kind == "timeout" and cycle is not None:
+            # Say why the time ran out: the calls went round in a circle.
+            result = dataclasses.replace(result, error=f"{result.error} {_out_of_time(cycle)}")
+        return result
 
     def _caller(self, caller: Caller) -> _Running | None:
         invocation = caller.invocation
@@ -343,10 +357,9 @@ class Project:
         if result.ok:
             text = json.dumps(result.result, ensure_ascii=False, separators=(",", ":"))
             return CallOutcome(result_json=text, request_id=result.request_id)
-        if result.error_kind == "timeout":
-            message = f"{result.error} {_out_of_time(chain)}" if name in chain[:-1] else str(result.error)
-        else:
-            message = result.public_error or str(result.error)
+        message = (
+            str(result.error) if result.error_kind == "timeout" else result.public_error or str(result.error)
+        )
         return CallOutcome(code=FUNCTION_FAILED, message=message, request_id=result.request_id)
 
     async def close(self) -> None:

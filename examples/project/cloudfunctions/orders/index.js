@@ -18,6 +18,14 @@ exports.main = async (event, context) => {
     const res = await cloud.callFunction({ name: 'pricing', data: { checkOrder: 'o-1' } })
     return res.result
   }
+  if (event.action === 'failing') {
+    // The callee throws: the SDK rejects with the platform's error, returned here as is.
+    try {
+      return await cloud.callFunction({ name: 'pricing', data: { fail: event.item } })
+    } catch (err) {
+      return err
+    }
+  }
   if (event.action === 'missing') {
     try {
       return await cloud.callFunction({ name: 'no_such_function', data: {} })
