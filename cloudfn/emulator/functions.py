@@ -1,29 +1,70 @@
-"""The project's cloud functions as the platform knows them, so ``callFunction`` can reach them.
+"""Functions registered with the emulator: who calls ``/admin``, with which permissions,
+and the project's functions a runner attached, which ``callFunction`` reaches by name.
 
-The emulator does not run functions itself: a runner (``cloudfn serve`` /
-``cloudfn invoke`` of a project) tells it which functions exist and hands it
-a callable that runs one. ``callFunction`` then arrives on either wire:
-
-- the Node SDK's ``/admin`` channel, ``action=functions.invokeFunction`` (JSON);
-- WeChat's HTTP API ``POST /tcb/invokecloudfunction?access_token=&env=&name=``
-  with the event as the body (cloudfn's https transport).
-
-The callee gets the WX context the platform gives a function called by a
-function: no OPENID/APPID/UNIONID (those come only with a mini program's
-call), ``SOURCE`` the caller's chain plus ``scf``, ``ENV`` the environment.
+On the platform a deployed function's identity and config.json permissions are
+known to the platform; here ``POST /__emulator__/functions`` registers them and
+hands back the SecretId/SecretKey to run the function with; the SecretId in an
+``/admin`` request's Authorization header names the caller.
 """
 
 from __future__ import annotations
 
-import json
+import re
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)")
 
-from .state import new_rid
+
+@dataclass(frozen=True)
+class FunctionGrant:
+    """A deployed function as the platform knows it: name, permissions, account."""
+
+    name: str
+    permissions: frozenset[str]
+    secret_id: str
+    secret_key: str
+    appid: str | None = None
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "permissions": sorted(self.permissions),
+            "appid": self.appid,
+            "secret_id": self.secret_id,
+            "secret_key": self.secret_key,
+        }
+
+
+class FunctionRegistry:
+    """Registered functions by the SecretId they sign with."""
+
+    def __init__(self) -> None:
+        self.by_secret_id: dict[str, FunctionGrant] = {}
+
+    def register(self, name: str, permissions: list[str], appid: str | None = None) -> FunctionGrant:
+        grant = FunctionGrant(
+            name=name,
+            permissions=frozenset(permissions),
+            secret_id="AKIDcloudfn" + secrets.token_hex(8),
+            secret_key=secrets.token_hex(16),
+            appid=appid,
+        )
+        self.by_secret_id[grant.secret_id] = grant
+        return grant
+
+    def caller(self, authorization: str | None) -> FunctionGrant | None:
+        """The function whose SecretId signs ``authorization`` (signatures are not verified)."""
+        secret_id = secret_id_of(authorization)
+        return self.by_secret_id.get(secret_id) if secret_id else None
+
+
+def secret_id_of(authorization: str | None) -> str | None:
+    """The SecretId named by a TC3 ``Authorization`` header (``Credential=<SecretId>/...``)."""
+    match = _CREDENTIAL.search(authorization or "")
+    return match.group(1) if match else None
 
 
 @dataclass(frozen=True)
@@ -95,83 +136,3 @@ class ProjectFunctions:
 def callee_context(source: str, env: str) -> dict[str, Any]:
     """The WX context of a function another function called (see the module docstring)."""
     return {"SOURCE": source.lstrip(","), "ENV": env}
-
-
-PROJECT = web.AppKey("cloudfn_project_functions", ProjectFunctions)
-
-
-def admin_answer(outcome: CallOutcome) -> dict[str, Any]:
-    """``functions.invokeFunction``'s answer on the /admin channel, as the Node SDK reads it."""
-    if outcome.ok:
-        return {"data": {"response_data": outcome.result_json}, "requestId": outcome.request_id}
-    return {"code": outcome.code, "message": outcome.message, "requestId": outcome.request_id}
-
-
-def http_api_answer(outcome: CallOutcome) -> dict[str, Any]:
-    """``/tcb/invokecloudfunction``'s answer: ``{"errcode", "errmsg", "resp_data"}``."""
-    if outcome.ok:
-        return {"errcode": 0, "errmsg": "ok", "resp_data": outcome.result_json}
-    errcode = HTTP_ERRCODES.get(outcome.code or "", -504002)
-    return {"errcode": errcode, "errmsg": f"{outcome.message} rid: {new_rid()}"}
-
-
-async def admin_invoke_function(
-    project: ProjectFunctions, request: web.Request, params: Mapping[str, Any], caller_secret_id: str | None
-) -> web.Response:
-    """``/admin`` ``action=functions.invokeFunction``: run the named function, answer as the platform."""
-    from ..runtime.invocation_id import INVOCATION_HEADER
-
-    name = params.get("function_name")
-    if not isinstance(name, str) or not name:
-        return _json(
-            {
-                "code": "INVALID_PARAM",
-                "message": "function_name: missing. Fix: callFunction({name: '<function>', data: {...}})",
-                "requestId": new_rid(),
-            }
-        )
-    try:
-        event = decode_request_data(params.get("request_data"))
-    except ValueError as exc:
-        return _json({"code": "INVALID_PARAM", "message": str(exc), "requestId": new_rid()})
-    env = str(params.get("envName") or request.query.get("env") or "local")
-    source = request.headers.get("X-TCB-Source") or ""
-    caller = Caller(invocation=request.headers.get(INVOCATION_HEADER), secret_id=caller_secret_id)
-    outcome = await project.invoke(name, event, source=source, env=env, caller=caller)
-    return _json(admin_answer(outcome))
-
-
-def _json(payload: Mapping[str, Any]) -> web.Response:
-    # The Node SDK parses an /admin answer as JSON when its content type is exactly this.
-    return web.Response(
-        body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
-        content_type="application/json",
-        charset="utf-8",
-    )
-
-
-def decode_request_data(text: Any) -> Any:
-    """``request_data`` is the event as JSON text ("" when the SDK had no data)."""
-    if text in (None, ""):
-        return {}
-    if not isinstance(text, str):
-        raise ValueError("request_data: must be the event as JSON text")
-    try:
-        return json.loads(text)
-    except ValueError:
-        raise ValueError("request_data: not valid JSON; send the event as JSON.stringify(data)") from None
-
-
-__all__ = [
-    "FUNCTION_FAILED",
-    "FUNCTION_NOT_FOUND",
-    "PROJECT",
-    "CallOutcome",
-    "Caller",
-    "FunctionRunner",
-    "ProjectFunctions",
-    "admin_answer",
-    "callee_context",
-    "decode_request_data",
-    "http_api_answer",
-]

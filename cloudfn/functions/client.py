@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CloudSDKError
-from ..transport.base import ApiRequest, TransportError
+from ..transport.base import ApiRequest
+from ..transport.errors import TransportError
 
 if TYPE_CHECKING:
     from ..cloud import Cloud
@@ -144,12 +145,12 @@ def caller_source(environ: Mapping[str, str]) -> str:
 
 async def call_function(cloud: Cloud, options: Any) -> dict[str, Any]:
     """``cloud.callFunction(options)``; see the module docstring."""
-    from ..runtime.context import environ
-    from ..runtime.invocation_id import CURRENT_INVOCATION, INVOCATION_HEADER
+    from ..environment import current
+    from ..invocation_id import CURRENT_INVOCATION, INVOCATION_HEADER
     from ..transport.tcb import TcbTransport
 
     name, data = check_options(options)
-    source = caller_source(environ())
+    source = caller_source(current())
     headers = {"X-TCB-Source": source}
     invocation = CURRENT_INVOCATION.get()
     if invocation:

@@ -28,12 +28,11 @@ from ..config import FunctionConfig
 from ..emulator.functions import (
     FUNCTION_FAILED,
     FUNCTION_NOT_FOUND,
-    PROJECT,
     Caller,
     CallOutcome,
     not_found_message,
 )
-from .invocation_id import CURRENT_INVOCATION
+from ..invocation_id import CURRENT_INVOCATION
 from .invoke import (
     DEFAULT_TIMEOUT_S,
     FUNCTION_ERROR_CODE,
@@ -268,7 +267,7 @@ class Project:
             await project.close()
             raise
         if emulator is not None:
-            emulator.app[PROJECT].attach(project.languages, project._dispatch)
+            emulator.state.project.attach(project.languages, project._dispatch)
         return project
 
     async def _find(self, name: str) -> bool:
@@ -287,7 +286,7 @@ class Project:
                 source = FunctionSource(name, folder, language)
                 self.functions[name] = await _load(source, self._emulator, environ, env)
                 if self._emulator is not None:
-                    self._emulator.app[PROJECT].languages = self.languages
+                    self._emulator.state.project.languages = self.languages
         return True
 
     def timeout_of(self, name: str) -> float:
@@ -364,7 +363,7 @@ class Project:
 
     async def close(self) -> None:
         if self._emulator is not None:
-            self._emulator.app[PROJECT].detach()
+            self._emulator.state.project.detach()
             self._emulator = None
         for function in self.functions.values():
             await function.close()
@@ -406,10 +405,8 @@ async def _load(
     def process_environ() -> dict[str, str]:
         grant = None
         if emulator is not None:
-            from ..emulator.admin import FUNCTIONS
-
             # One SecretId per process: the emulator then knows which invocation calls.
-            grant = emulator.app[FUNCTIONS].register(source.name, sorted(config.permissions)).public()
+            grant = emulator.state.functions.register(source.name, sorted(config.permissions)).public()
         return {**config.env_variables, **node_platform_environ(admin_url, grant, env)}
 
     runner = NodeRunner(source.directory, process_environ)

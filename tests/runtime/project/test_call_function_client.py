@@ -81,7 +81,7 @@ async def test_both_wires_give_the_node_sdk_result_and_errors(tmp_path: Path, tr
                 assert "no function 'ghost' in this project; its functions: callee" in caught.value.errMsg
         finally:
             await project.close()
-        logged = [r for r in emulator.state.requests if r["path"] in ("/admin", "/tcb/invokecloudfunction")]
+        logged = [r for r in emulator.state.requests if r.path in ("/admin", "/tcb/invokecloudfunction")]
         assert len(logged) == (3 if transport == "https" else 0)  # /admin JSON actions are not API calls
 
 

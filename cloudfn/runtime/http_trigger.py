@@ -13,7 +13,6 @@ import asyncio
 import json
 import logging
 import signal
-import socket
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..listen import bind, http_url
 from .cron import PLATFORM_TZ
 from .invoke import DEFAULT_TIMEOUT_S, InvocationResult
 from .loader import CloudFunction
@@ -160,7 +160,9 @@ async def handle_health(request: web.Request) -> web.Response:
     return _json(payload)
 
 
-def create_app(served: Project | CloudFunction, options: ServeOptions | None = None) -> web.Application:
+def create_function_app(
+    served: Project | CloudFunction, options: ServeOptions | None = None
+) -> web.Application:
     """The HTTP triggers of a project (or of one loaded function) as an aiohttp application."""
     options = options or ServeOptions()
     project = served if isinstance(served, Project) else single_function_project(served)
@@ -176,14 +178,6 @@ def create_app(served: Project | CloudFunction, options: ServeOptions | None = N
 
 def single_function_project(function: CloudFunction) -> Project:
     return Project(function.directory, {function.name: PythonProjectFunction(function)}, single=True)
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    return sock
 
 
 def _runner_of(
@@ -218,14 +212,13 @@ async def serve_project(
     announce: Any = print,
 ) -> None:
     """Serve until SIGTERM/SIGINT; then stop accepting and let in-flight invocations finish."""
-    app = create_app(project, options)
+    app = create_function_app(project, options)
     limits = [options.timeout or f.config.timeout or DEFAULT_TIMEOUT_S for f in project.functions.values()]
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=max(limits) + 5)
     await runner.setup()
-    sock = _bind(host, port)
+    sock = bind(host, port)
     site = web.SockSite(runner, sock)
     await site.start()
-    bound = sock.getsockname()[1]
     schedulers: list[TimerScheduler] = []
     if options.timers:
         for name, function in project.functions.items():
@@ -237,7 +230,6 @@ async def serve_project(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    url_host = f"[{host}]" if ":" in host else host
     triggers = (
         ", ".join(f"{t.name} ({t.cron})" for f in project.functions.values() for t in f.config.triggers)
         or "none"
@@ -246,13 +238,13 @@ async def serve_project(
     if project.single:
         [name] = project.functions
         announce(
-            f"cloudfn serve: {name} on http://{url_host}:{bound} "
+            f"cloudfn serve: {name} on {http_url(host, sock)} "
             f"(timeout {limits[0]:g}s, timer triggers: {timers})"
         )
     else:
         listing = ", ".join(f"{n} ({lang})" for n, lang in project.languages.items())
         announce(
-            f"cloudfn serve: {len(project.functions)} functions on http://{url_host}:{bound}/<name>: "
+            f"cloudfn serve: {len(project.functions)} functions on {http_url(host, sock)}/<name>: "
             f"{listing} (timer triggers: {timers})"
         )
     try:
@@ -270,7 +262,7 @@ async def serve_project(
 __all__ = [
     "MAX_EVENT_BYTES",
     "ServeOptions",
-    "create_app",
+    "create_function_app",
     "serve_function",
     "serve_project",
     "wx_context_from_headers",

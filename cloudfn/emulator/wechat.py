@@ -1,0 +1,171 @@
+"""The WeChat HTTPS channel: ``/cgi-bin/token``, ``/cgi-bin/stable_token`` and every emulated API path.
+
+One route per spec that has a handler (see :mod:`.namespaces`), named by its
+API name so the fault middleware knows what a request is for. Requests act
+for the app whose ``access_token`` (or Cloud Run ``cloudbase_access_token``)
+they carry.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+
+from aiohttp import web
+
+from ..api.registry import ApiSpec, Registry
+from ..api.validation import MAX_BODY_BYTES
+from ..invocation_id import INVOCATION_HEADER
+from .callfunction import http_api_answer
+from .dispatch import answer
+from .errors import ApiError
+from .faults.middleware import inject_faults
+from .functions import Caller
+from .http import (
+    API,
+    APPID,
+    BODY,
+    STATE,
+    Answer,
+    BadBody,
+    Route,
+    answering,
+    body_for_log,
+    error_answer,
+    json_response,
+    read_json_object,
+    record,
+)
+from .namespaces import HANDLERS
+from .state import AppState, EmulatorState
+
+# Query parameters that carry credentials, never part of a GET API's body.
+CREDENTIAL_PARAMS = frozenset({"access_token", "cloudbase_access_token"})
+
+
+def authenticate(state: EmulatorState, query: Mapping[str, str]) -> AppState:
+    """The app a request acts for: ``access_token``, or the Cloud Run ``cloudbase_access_token``."""
+    cloudbase = query.get("cloudbase_access_token")
+    if cloudbase is not None and "access_token" not in query:
+        token = state.tokens.get(cloudbase)
+        if token is not None and token.kind != "cloudbase":
+            raise ApiError(40001, "invalid credential, access_token is invalid or not latest")
+        return state.authenticate(cloudbase)
+    return state.authenticate(query.get("access_token"))
+
+
+def _token_answer(state: EmulatorState, value: str, expires_at: float) -> Answer:
+    return {"access_token": value, "expires_in": int(expires_at - state.clock())}, 200
+
+
+async def classic_token(request: web.Request) -> Answer:
+    state = request.config_dict[STATE]
+    state.token_requests += 1
+    q = request.query
+    request[APPID] = q.get("appid", "")
+    try:
+        if q.get("grant_type") != "client_credential":
+            raise ApiError(40002, "invalid grant_type")
+        app = state.check_credentials(q.get("appid"), q.get("secret"))
+        token = state.issue_classic_token(app.appid)
+    except ApiError as exc:
+        return error_answer(exc.errcode, exc.errmsg), 200
+    return _token_answer(state, token.value, token.expires_at)
+
+
+async def stable_token(request: web.Request) -> Answer:
+    state = request.config_dict[STATE]
+    state.token_requests += 1
+    if request.method != "POST":
+        return error_answer(43002, "require POST method"), 200
+    body = await read_json_object(request)
+    request[APPID] = str(body.get("appid", ""))
+    try:
+        if body.get("grant_type") != "client_credential":
+            raise ApiError(40002, "invalid grant_type")
+        app = state.check_credentials(body.get("appid"), body.get("secret"))
+        force = body.get("force_refresh", False)
+        if not isinstance(force, bool):
+            raise ApiError(47001, "data format error")
+        token = state.issue_stable_token(app, force_refresh=force)
+    except ApiError as exc:
+        return error_answer(exc.errcode, exc.errmsg), 200
+    return _token_answer(state, token.value, token.expires_at)
+
+
+def api_route(spec: ApiSpec) -> Route:
+    async def route(request: web.Request) -> Answer:
+        state = request.config_dict[STATE]
+        request[API] = spec.name
+        if spec.method == "POST" and request.method != "POST":
+            return error_answer(43002, "require POST method"), 200
+        try:
+            app = authenticate(state, request.query)
+        except ApiError as exc:
+            return error_answer(exc.errcode, exc.errmsg), 200
+        request[APPID] = app.appid
+        if spec.method == "POST":
+            body = await read_json_object(request)
+        else:
+            body = {k: v for k, v in request.query.items() if k not in CREDENTIAL_PARAMS}
+        return answer(spec, app, body), 200
+
+    return route
+
+
+INVOKE_FUNCTION_PATH = "/tcb/invokecloudfunction"
+INVOKE_FUNCTION_API = "tcb.invokeCloudFunction"
+
+
+async def invoke_cloud_function(request: web.Request) -> web.Response:
+    """WeChat's HTTP API for calling a cloud function: ``?env=&name=``, the event as the body."""
+    state = request.config_dict[STATE]
+    request[API] = INVOKE_FUNCTION_API
+    request_id = secrets.token_hex(16)
+    try:
+        if request.method != "POST":
+            raise ApiError(43002, "require POST method")
+        app = authenticate(state, request.query)
+        request[APPID] = app.appid
+        name = request.query.get("name", "")
+        if not name:
+            raise ApiError(-501007, "name: missing. Fix: pass the function's name as ?name=")
+        event = await read_json_object(request) if (await request.read()).strip() else {}
+    except (ApiError, BadBody) as exc:
+        payload = error_answer(exc.errcode, exc.errmsg)
+    else:
+        outcome = await state.project.invoke(
+            name,
+            event,
+            source=request.headers.get("X-TCB-Source") or "wx_http",
+            env=request.query.get("env") or "local",
+            caller=Caller(invocation=request.headers.get(INVOCATION_HEADER)),
+        )
+        request_id = outcome.request_id
+        payload = http_api_answer(outcome)
+    record(
+        request,
+        status=200,
+        response=payload,
+        api=INVOKE_FUNCTION_API,
+        appid=request.get(APPID),
+        body=body_for_log(request.get(BODY)),
+    )
+    response = json_response(payload)
+    response.headers["X-Request-Id"] = request_id
+    return response
+
+
+def wechat_channel(registry: Registry) -> web.Application:
+    """The channel as a sub-application, with the fault middleware."""
+    channel = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[inject_faults])
+    channel.router.add_route("*", "/cgi-bin/token", answering(classic_token), name="token")
+    channel.router.add_route("*", "/cgi-bin/stable_token", answering(stable_token), name="stable_token")
+    for spec in registry:
+        if spec.name in HANDLERS:
+            channel.router.add_route("*", spec.path, answering(api_route(spec)), name=spec.name)
+    channel.router.add_route("*", INVOKE_FUNCTION_PATH, invoke_cloud_function, name=INVOKE_FUNCTION_API)
+    return channel
+
+
+__all__ = ["authenticate", "wechat_channel"]
