@@ -35,7 +35,14 @@ from ..emulator.state import EmulatorState
 from ..errors import CloudSDKError, ConfigError
 from ..runtime.invoke import InvocationResult, invoke
 from ..runtime.loader import CloudFunction, load_function
-from ..runtime.node import NodeFunction, NodeOutcome, NodeSetupError, check_node_dir, find_node
+from ..runtime.node import (
+    NodeFunction,
+    NodeOutcome,
+    NodeSetupError,
+    check_node_dir,
+    find_node,
+    node_platform_environ,
+)
 from .events import EventCase, load_events
 from .node import ParityError
 from .options import DEFAULT_TIMEOUT_S, TRANSPORTS
@@ -165,15 +172,7 @@ def node_environment(emulator: RunningEmulator, grant: Mapping[str, Any]) -> dic
     signs with ``TENCENTCLOUD_SECRETID``/``SECRETKEY`` (the SecretId names the
     function to the emulator) and sends ``TCB_ENV`` as ``env``.
     """
-    return {
-        "TCB_CONTEXT_CNFG": json.dumps({"URL": f"{emulator.base_url}/admin"}),
-        "TENCENTCLOUD_SECRETID": grant["secret_id"],
-        "TENCENTCLOUD_SECRETKEY": grant["secret_key"],
-        "TCB_ENV": PARITY_ENV,
-        "SCF_NAMESPACE": PARITY_ENV,
-        # As in a real cloud function: the SDK then skips probing Tencent Cloud's metadata server.
-        "TENCENTCLOUD_RUNENV": "SCF",
-    }
+    return node_platform_environ(f"{emulator.base_url}/admin", grant, PARITY_ENV)
 
 
 def python_environment(

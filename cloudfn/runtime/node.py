@@ -75,6 +75,25 @@ def check_node_dir(directory: Path) -> None:
         )
 
 
+def node_platform_environ(admin_url: str | None, grant: Mapping[str, Any] | None, env: str) -> dict[str, str]:
+    """What the platform sets for a Node function, its /admin channel pointed at ``admin_url``."""
+    values = {
+        "TCB_ENV": env,
+        "SCF_NAMESPACE": env,
+        # As in a real cloud function: the SDK then skips probing Tencent Cloud's metadata server.
+        "TENCENTCLOUD_RUNENV": "SCF",
+        # The platform lists its per-invocation variables here; the SDK reads TCB_SOURCE
+        # through it to send the call chain (X-TCB-Source) with callFunction.
+        "TCB_CONTEXT_KEYS": "TCB_ENV,TCB_SEQID,TCB_SOURCE",
+    }
+    if admin_url:
+        values["TCB_CONTEXT_CNFG"] = json.dumps({"URL": admin_url})
+    if grant is not None:
+        values["TENCENTCLOUD_SECRETID"] = str(grant["secret_id"])
+        values["TENCENTCLOUD_SECRETKEY"] = str(grant["secret_key"])
+    return values
+
+
 class NodeProcess:
     """A running ``node`` harness for one function directory, one invocation at a time."""
 
@@ -314,4 +333,5 @@ __all__ = [
     "NodeSetupError",
     "check_node_dir",
     "find_node",
+    "node_platform_environ",
 ]

@@ -43,7 +43,7 @@ from .invoke import (
 )
 from .loader import CloudFunction, FunctionLoadError, load_config, load_function
 from .node import ENTRY_FILE as NODE_ENTRY
-from .node import NodeRunner, NodeSetupError, check_node_dir, find_node
+from .node import NodeRunner, NodeSetupError, check_node_dir, find_node, node_platform_environ
 
 if TYPE_CHECKING:
     from ..emulator.server import RunningEmulator
@@ -185,25 +185,6 @@ class NodeProjectFunction:
 
     async def close(self) -> None:
         await self.runner.close()
-
-
-def node_platform_environ(admin_url: str | None, grant: Mapping[str, Any] | None, env: str) -> dict[str, str]:
-    """What the platform sets for a Node function, its /admin channel pointed at ``admin_url``."""
-    values = {
-        "TCB_ENV": env,
-        "SCF_NAMESPACE": env,
-        # As in a real cloud function: the SDK then skips probing Tencent Cloud's metadata server.
-        "TENCENTCLOUD_RUNENV": "SCF",
-        # The platform lists its per-invocation variables here; the SDK reads TCB_SOURCE
-        # through it to send the call chain (X-TCB-Source) with callFunction.
-        "TCB_CONTEXT_KEYS": "TCB_ENV,TCB_SEQID,TCB_SOURCE",
-    }
-    if admin_url:
-        values["TCB_CONTEXT_CNFG"] = json.dumps({"URL": admin_url})
-    if grant is not None:
-        values["TENCENTCLOUD_SECRETID"] = str(grant["secret_id"])
-        values["TENCENTCLOUD_SECRETKEY"] = str(grant["secret_key"])
-    return values
 
 
 @dataclass
@@ -425,5 +406,4 @@ __all__ = [
     "ProjectError",
     "discover",
     "language_of",
-    "node_platform_environ",
 ]
