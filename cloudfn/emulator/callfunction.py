@@ -23,8 +23,11 @@ from aiohttp import web
 
 from ..invocation_id import INVOCATION_HEADER
 from .functions import HTTP_ERRCODES, Caller, CallOutcome
-from .http import new_rid
+from .http import new_rid, record
 from .namespace import AdminCall
+
+# The name callFunction calls carry in the request log, whichever wire brought them.
+CALL_FUNCTION_API = "tcb.invokeCloudFunction"
 
 
 def admin_answer(outcome: CallOutcome) -> dict[str, Any]:
@@ -62,6 +65,15 @@ async def invoke_function_action(call: AdminCall) -> web.Response:
     source = request.headers.get("X-TCB-Source") or ""
     caller = Caller(invocation=request.headers.get(INVOCATION_HEADER), secret_id=call.secret_id)
     outcome = await call.state.project.invoke(name, event, source=source, env=env, caller=caller)
+    # Logged as the HTTP API's call is, so both wires leave the same trace (parity compares it).
+    record(
+        request,
+        status=200,
+        response=http_api_answer(outcome),
+        api=CALL_FUNCTION_API,
+        body={"name": name, "data": event},
+        function=call.function,
+    )
     return _admin_json(admin_answer(outcome))
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from typing import Any
 
 from aiohttp import web
 
 from ..api.registry import ApiSpec, Registry
 from ..api.validation import MAX_BODY_BYTES
 from ..invocation_id import INVOCATION_HEADER
-from .callfunction import http_api_answer
+from .callfunction import CALL_FUNCTION_API, http_api_answer
 from .dispatch import answer
 from .errors import ApiError
 from .faults.middleware import inject_faults
@@ -114,7 +115,7 @@ def api_route(spec: ApiSpec) -> Route:
 
 
 INVOKE_FUNCTION_PATH = "/tcb/invokecloudfunction"
-INVOKE_FUNCTION_API = "tcb.invokeCloudFunction"
+INVOKE_FUNCTION_API = CALL_FUNCTION_API
 
 
 async def invoke_cloud_function(request: web.Request) -> web.Response:
@@ -122,6 +123,7 @@ async def invoke_cloud_function(request: web.Request) -> web.Response:
     state = request.config_dict[STATE]
     request[API] = INVOKE_FUNCTION_API
     request_id = secrets.token_hex(16)
+    logged_body: dict[str, Any] | None = None
     try:
         if request.method != "POST":
             raise ApiError(43002, "require POST method")
@@ -131,6 +133,7 @@ async def invoke_cloud_function(request: web.Request) -> web.Response:
         if not name:
             raise ApiError(-501007, "name: missing. Fix: pass the function's name as ?name=")
         event = await read_json_object(request) if (await request.read()).strip() else {}
+        logged_body = {"name": name, "data": event}
     except (ApiError, BadBody) as exc:
         payload = error_answer(exc.errcode, exc.errmsg)
     else:
@@ -149,7 +152,7 @@ async def invoke_cloud_function(request: web.Request) -> web.Response:
         response=payload,
         api=INVOKE_FUNCTION_API,
         appid=request.get(APPID),
-        body=body_for_log(request.get(BODY)),
+        body=logged_body if logged_body is not None else body_for_log(request.get(BODY)),
     )
     response = json_response(payload)
     response.headers["X-Request-Id"] = request_id

@@ -98,3 +98,18 @@ def test_a_python_error_in_a_function_answers_500_and_the_next_call_works(projec
     assert status == 500
     assert body["errorMessage"] == "ValueError: cannot price lead"
     assert project.post("/pricing", {"items": ["tea"]}) == (200, {"total": 1200, "source": None})
+
+
+async def test_every_function_matches_its_twin_in_the_other_language() -> None:
+    from cloudfn.parity import run_parity
+
+    from .conftest import PROJECT, npm_ci
+
+    twins = PROJECT.parent / "twins"
+    npm_ci(twins)
+    pairs = [(twins / n, PROJECT / n, twins / n) for n in ("greeting", "desk", "pricing")]
+    pairs.append((PROJECT / "orders", twins / "orders", twins / "orders"))
+    for node_dir, py_dir, events in pairs:
+        report = await run_parity(node_dir, py_dir, events / "events.jsonl", project=PROJECT)
+        assert [v.case.name for v in report.verdicts if not v.same] == [], node_dir.name
+        assert len(report.verdicts) >= 3
