@@ -45,7 +45,6 @@ class FunctionConfig:
     timeout: float | None = None
     env_variables: Mapping[str, str] = field(default_factory=dict)
     triggers: tuple[TimerTrigger, ...] = ()
-    raw: Mapping[str, Any] = field(default_factory=dict)
     exists: bool = True
 
     @classmethod
@@ -93,7 +92,6 @@ class FunctionConfig:
             timeout=document.get("timeout"),
             env_variables=dict(document.get("envVariables", {})),
             triggers=triggers,
-            raw=document,
         )
 
     @classmethod

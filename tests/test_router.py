@@ -14,7 +14,7 @@ import pytest
 from cloudfn.parity import run_parity
 from cloudfn.router import TcbRouter
 
-from .parity_helpers import ROOT
+from .support.paths import ROOT
 
 EXAMPLE = ROOT / "examples" / "printer_router"
 

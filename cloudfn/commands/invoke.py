@@ -66,9 +66,8 @@ def read_event(value: str) -> dict[str, Any]:
 
 
 async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
-    from ..emulator.server import run_emulator
     from ..emulator.state import SEED_OPENID
-    from ..runtime.backend import configured, emulator_environ
+    from ..runtime.backend import configured, start_embedded_emulator
     from ..runtime.project import Project, ProjectError
 
     async with contextlib.AsyncExitStack() as stack:
@@ -76,8 +75,7 @@ async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
         default_openid = None
         emulator = None
         if not configured():
-            emulator = await stack.enter_async_context(run_emulator())
-            runner_environ = emulator_environ(emulator)
+            emulator, runner_environ = await start_embedded_emulator(stack)
             default_openid = SEED_OPENID
         try:
             project = await Project.open(

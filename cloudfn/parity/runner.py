@@ -48,7 +48,7 @@ from ..runtime.node import (
 from ..runtime.project import Project, ProjectError
 from .events import EventCase, load_events
 from .node import ParityError
-from .options import DEFAULT_TIMEOUT_S, TRANSPORTS
+from .options import EVENT_TIMEOUT_S, PARITY_TRANSPORTS
 
 PARITY_ENV = "cloudfn-parity"
 _RID = re.compile(r"( rid: )[^\"\\\s]*")
@@ -224,8 +224,8 @@ def plan(
     transport: str,
     project: str | Path | None = None,
 ) -> ParityPlan:
-    if transport not in TRANSPORTS:
-        raise ParityError(f"--transport: must be one of {', '.join(TRANSPORTS)}, got {transport!r}")
+    if transport not in PARITY_TRANSPORTS:
+        raise ParityError(f"--transport: must be one of {', '.join(PARITY_TRANSPORTS)}, got {transport!r}")
     node_path, py_path = Path(node_dir).resolve(), Path(py_dir).resolve()
     cases = load_events(events_path)
     try:
@@ -253,7 +253,7 @@ async def run_parity(
     py_dir: str | Path,
     events_path: str | Path,
     *,
-    event_timeout: float = DEFAULT_TIMEOUT_S,
+    event_timeout: float = EVENT_TIMEOUT_S,
     transport: str = "https",
     project: str | Path | None = None,
 ) -> ParityReport:

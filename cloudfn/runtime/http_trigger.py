@@ -23,7 +23,7 @@ from aiohttp import web
 
 from ..listen import bind, http_url
 from .cron import PLATFORM_TZ
-from .invoke import DEFAULT_TIMEOUT_S, InvocationResult
+from .invoke import FUNCTION_TIMEOUT_S, InvocationResult
 from .loader import CloudFunction
 from .project import Project, PythonProjectFunction
 from .triggers import TimerScheduler
@@ -213,7 +213,7 @@ async def serve_project(
 ) -> None:
     """Serve until SIGTERM/SIGINT; then stop accepting and let in-flight invocations finish."""
     app = create_function_app(project, options)
-    limits = [options.timeout or f.config.timeout or DEFAULT_TIMEOUT_S for f in project.functions.values()]
+    limits = [options.timeout or f.config.timeout or FUNCTION_TIMEOUT_S for f in project.functions.values()]
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=max(limits) + 5)
     await runner.setup()
     sock = bind(host, port)

@@ -34,9 +34,9 @@ from ..emulator.functions import (
 )
 from ..invocation_id import CURRENT_INVOCATION
 from .invoke import (
-    DEFAULT_TIMEOUT_S,
     FUNCTION_ERROR_CODE,
     FUNCTION_TIMEOUT_CODE,
+    FUNCTION_TIMEOUT_S,
     InvocationContext,
     InvocationResult,
     invoke,
@@ -271,7 +271,7 @@ class Project:
         return True
 
     def timeout_of(self, name: str) -> float:
-        return float(self.functions[name].config.timeout or DEFAULT_TIMEOUT_S)
+        return float(self.functions[name].config.timeout or FUNCTION_TIMEOUT_S)
 
     async def invoke(
         self,

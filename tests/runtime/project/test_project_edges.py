@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import PROJECT, REPO, clean_environ, npm_ci, serve
+from ...support.project import PROJECT, REPO, clean_environ, npm_ci, serve
 
 PY_CALLER = """
 import cloudfn
