@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +18,7 @@ from .api.registry import Registry, default_registry
 from .config import FunctionConfig
 from .errors import CloudSDKError, ConfigError
 from .redact import Secret
+from .storage.client import Storage
 from .tokens import DEFAULT_TOKEN_STORE, TokenStore, from_url
 from .tokens.provider import TokenEndpoint
 from .transport.base import ApiRequest, ApiResponse, Transport, TransportError
@@ -139,8 +140,22 @@ class _MissingCredentials:
         self.missing = missing
 
     async def send(self, request: ApiRequest) -> ApiResponse:
+        raise self._error()
+
+    async def storage(self, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        raise self._error()
+
+    async def upload(
+        self, ticket: Mapping[str, Any], cloud_path: str, content: AsyncIterable[bytes]
+    ) -> ApiResponse:
+        raise self._error()
+
+    async def fetch(self, url: str) -> ApiResponse:
+        raise self._error()
+
+    def _error(self) -> TransportError:
         variable = "CLOUDFN_APPID" if self.missing == "appid" else "CLOUDFN_SECRET"
-        raise TransportError(
+        return TransportError(
             -601002,
             "system args error",
             detail=(
@@ -192,6 +207,12 @@ class Cloud:
             timeout=settings.timeout,
         )
         self.openapi = OpenApiProxy(self._caller)
+        self.storage = Storage(self.transport, env=settings.env, timeout=settings.timeout)
+        # The Node SDK's storage calls, by their Node names and Python ones.
+        self.uploadFile = self.upload_file = self.storage.uploadFile
+        self.downloadFile = self.download_file = self.storage.downloadFile
+        self.getTempFileURL = self.get_temp_file_url = self.storage.getTempFileURL
+        self.deleteFile = self.delete_file = self.storage.deleteFile
 
     @staticmethod
     def _default_transport(settings: Settings, token_store: TokenStore | None) -> Transport:

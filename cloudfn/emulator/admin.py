@@ -34,6 +34,10 @@ from ..proto import CommApiData, CommOpenApiResp
 from .control import PREFIX
 from .dispatch import HANDLERS, answer, error_answer
 from .state import ApiError, EmulatorState, new_rid
+from .storage.admin import HANDLERS as STORAGE_ACTIONS
+
+# /admin actions sent as JSON, by name (wx.openApi is the multipart protobuf one).
+JSON_ACTIONS = {**STORAGE_ACTIONS}
 
 log = logging.getLogger("cloudfn.emulator.admin")
 
@@ -160,6 +164,8 @@ def add_routes(
     app[FUNCTIONS] = FunctionRegistry()
 
     async def admin(request: web.Request) -> web.Response:
+        if request.content_type == "application/json":
+            return await _json_action(request)
         try:
             form = await read_form(request)
             action = form.get("action", b"").decode("utf-8", errors="replace")
@@ -178,6 +184,24 @@ def add_routes(
         except PlatformError as exc:
             return platform_error(exc.code, exc.message)
         return _open_api(request, api, data)
+
+    async def _json_action(request: web.Request) -> web.Response:
+        # The Node SDK's non-openapi actions (storage.*) are JSON bodies, answered in JSON.
+        try:
+            body = await request.json()
+        except ValueError:
+            return platform_error("INVALID_PARAM", "/admin: the JSON body does not parse")
+        if not isinstance(body, dict):
+            return platform_error("INVALID_PARAM", "/admin: the JSON body must be an object")
+        action = body.get("action")
+        handler = JSON_ACTIONS.get(action) if isinstance(action, str) else None
+        if handler is None:
+            return platform_error(
+                "INVALID_PARAM",
+                f"action: the emulator does not answer {action!r} on /admin; it answers wx.openApi "
+                f"and {', '.join(sorted(JSON_ACTIONS))}",
+            )
+        return await handler(request, request.app[state_key], body)
 
     def _open_api(request: web.Request, api: str, data: CommApiData) -> web.Response:
         state = request.app[state_key]

@@ -20,6 +20,8 @@ from . import admin, cloudrun, control, faults
 from .dispatch import HANDLERS, answer, error_answer
 from .request_keys import API, APPID, BODY
 from .state import ApiError, EmulatorState
+from .storage import cos as storage_cos
+from .storage import https as storage_https
 
 log = logging.getLogger("cloudfn.emulator")
 
@@ -183,6 +185,8 @@ def create_app(state: EmulatorState | None = None, *, registry: Registry | None 
     control.add_routes(app, STATE)
     admin.add_routes(app, STATE, registry)  # the Node SDK's /admin wire
     cloudrun.install(app, STATE, registry)
+    storage_cos.add_routes(app, STATE)  # where upload and temporary URLs lead
+    storage_https.add_routes(app, STATE)  # /tcb/uploadfile, /tcb/batchdownloadfile, ...
     names = {spec.path: spec.name for spec in registry}
     faults.install(app, STATE, {**names, **{cloudrun.PREFIX + path: name for path, name in names.items()}})
     return app

@@ -12,9 +12,13 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .faults import FaultPlan
+from .storage.links import Links
+from .storage.models import FileStore
+from .storage.operations import Storage
 
 DEFAULT_APPID = "wx0123456789abcdef"
 DEFAULT_SECRET = "cloudfn-emulator-secret"  # a documented sandbox value, not a real AppSecret
@@ -126,6 +130,7 @@ class EmulatorState:
         clock: Clock | None = None,
         faults: FaultPlan | None = None,
         cloudrun_whitelist: Iterable[str] | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         seeds = list(apps) or [AppSeed(DEFAULT_APPID, DEFAULT_SECRET, (SEED_OPENID,))]
         self.seeds = seeds
@@ -136,6 +141,11 @@ class EmulatorState:
         self.requests: list[dict[str, Any]] = []
         self.token_requests = 0
         self.faults = faults or FaultPlan()
+        # Cloud storage, per environment: on disk under <data_dir>/storage, else in memory.
+        self.storage = Storage(
+            FileStore(data_dir / "storage" if data_dir is not None else None, clock=self.clock),
+            Links(clock=self.clock),
+        )
         # APIs the Cloud Run open-API channel may call (None: all), see cloudrun.py.
         self.cloudrun_whitelist: set[str] | None = (
             None if cloudrun_whitelist is None else set(cloudrun_whitelist)
@@ -152,6 +162,8 @@ class EmulatorState:
         self.token_requests = 0
         self.clock.offset = 0.0
         self.faults.reset()
+        if hasattr(self, "storage"):
+            self.storage.reset()
 
     def app(self, appid: str) -> AppState:
         try:
@@ -256,4 +268,5 @@ class EmulatorState:
                 "issued": self.token_requests,
             },
             "faults": self.faults.snapshot(),
+            "storage": self.storage.snapshot(),
         }

@@ -6,7 +6,7 @@ keeps the policy (permissions, casing, validation, decoding).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -50,8 +50,30 @@ class TransportError(Exception):
 
 
 class Transport(Protocol):
-    """Sends one request; raises :class:`TransportError` for anything but an answer."""
+    """Sends one request; raises :class:`TransportError` for anything but an answer.
+
+    Storage takes three steps, each a method: ``storage`` asks the platform for a storage
+    action, ``upload`` sends a file's bytes where the platform's upload ticket says, ``fetch``
+    reads a URL the platform handed out (a temporary download URL).
+    """
 
     async def send(self, request: ApiRequest) -> ApiResponse: ...
+
+    async def storage(self, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """One storage action of the platform (``storage.getUploadMetadata``,
+        ``storage.batchGetDownloadUrl``, ``storage.batchDeleteFile``) with the Node SDK's
+        parameters (plus ``env``); returns the platform's answer shaped as its ``/admin``
+        channel shapes it: ``{"data": {...}, "requestId"}`` or ``{"code", "message"}``."""
+        ...
+
+    async def upload(
+        self, ticket: Mapping[str, Any], cloud_path: str, content: AsyncIterable[bytes]
+    ) -> ApiResponse:
+        """Stream ``content`` to the object store as ``ticket`` (getUploadMetadata's ``data``) allows."""
+        ...
+
+    async def fetch(self, url: str) -> ApiResponse:
+        """GET a URL the platform handed out; the answer whatever its status."""
+        ...
 
     async def close(self) -> None: ...

@@ -16,6 +16,7 @@ from ..tokens.provider import REJECTED_TOKEN_CODES, TokenEndpoint
 from .base import ApiRequest, ApiResponse, TransportError
 from .exchange import LazySession, answered_errcode, errcode_hint, exchange, network_error
 from .retry import RetryPolicy, send_with_retries
+from .wechat_storage import WeChatStorage
 
 log = logging.getLogger("cloudfn.transport.https")
 
@@ -30,13 +31,14 @@ def rejected_token(response: ApiResponse) -> bool:
     return answered_errcode(response, _REJECTED_TOKEN_HINT, REJECTED_TOKEN_CODES)
 
 
-class HttpsTransport:
+class HttpsTransport(WeChatStorage):
     """Sends API requests with ``?access_token=`` from a :class:`TokenProvider`.
 
     When the server rejects the token (40001/40014/42001) the token is dropped
     from the shared cache and the call is sent once more with a fresh one.
     Transient failures are retried by ``retry`` (see :mod:`.retry`), never
-    past ``deadline`` seconds from the start of the call.
+    past ``deadline`` seconds from the start of the call. Storage goes through
+    WeChat's HTTPS storage APIs (:mod:`.wechat_storage`).
     """
 
     def __init__(

@@ -1,0 +1,142 @@
+"""The emulator's object store: where handed-out upload URLs and temporary URLs lead.
+
+``PUT <upload url>`` with the ticket in ``x-cos-security-token`` and the file as the body
+(the Node SDK's way), or ``POST`` of a multipart form ``key``, ``Signature``,
+``x-cos-security-token``, ``x-cos-meta-fileid``, ``file`` (the way WeChat's HTTPS upload
+documents), stores the file; ``GET``/``HEAD <temporary url>`` reads it back while the link lives.
+Bodies are streamed into the store and out of it, never read whole. Failures are answered as
+the object store does: an XML ``<Error>`` with a 4xx status.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from xml.sax.saxutils import escape
+
+from aiohttp import BodyPartReader, web
+
+from ...storage.fileid import bucket_name
+from ..state import EmulatorState, new_rid
+from .log import log_storage
+from .models import PendingFile
+from .operations import COS_PREFIX
+
+UPLOAD_CHUNK = 256 * 1024
+TOKEN_HEADER = "x-cos-security-token"
+
+
+def cos_error(status: int, code: str, message: str, resource: str) -> web.Response:
+    body = (
+        "<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n"
+        f"\t<Code>{escape(code)}</Code>\n\t<Message>{escape(message)}</Message>\n"
+        f"\t<Resource>{escape(resource)}</Resource>\n\t<RequestId>{new_rid()}</RequestId>\n"
+        f"\t<TraceId>{new_rid()}</TraceId>\n</Error>"
+    )
+    return web.Response(status=status, text=body, content_type="application/xml")
+
+
+def _grant_target(
+    state: EmulatorState, request: web.Request, table: str, token: str | None
+) -> tuple[str, str] | str:
+    """(env, path) the URL names and ``token`` allows, or why not."""
+    links = state.storage.links
+    grant = getattr(links, table).get(token or "")
+    bucket, key = request.match_info["bucket"], request.match_info["key"]
+    if grant is None or bucket != bucket_name(grant.env):
+        return "The request signature we calculated does not match the signature you provided"
+    problem = links.check(getattr(links, table), token, grant.env, key)
+    return problem if problem else (grant.env, key)
+
+
+async def _store(pending: PendingFile, chunks: object) -> None:
+    async for chunk in chunks:  # type: ignore[attr-defined]
+        pending.write(chunk)
+
+
+def add_routes(app: web.Application, state_key: web.AppKey[EmulatorState]) -> None:
+    async def put_object(request: web.Request) -> web.Response:
+        state = request.app[state_key]
+        target = _grant_target(state, request, "uploads", request.headers.get(TOKEN_HEADER))
+        if isinstance(target, str):
+            log_storage(state, request, "putObject", None, 403, target, "AccessDenied")
+            return cos_error(403, "AccessDenied", target, request.path)
+        env, path = target
+        pending = state.storage.files.begin(env, path, request.content_length)
+        try:
+            await _store(pending, request.content.iter_chunked(UPLOAD_CHUNK))
+        except BaseException:
+            pending.abort()  # a broken upload leaves nothing behind
+            raise
+        stored = pending.commit()
+        log_storage(state, request, "putObject", {"env": env, "path": path, "size": stored.size}, 200, None)
+        return web.Response(status=200, headers={"ETag": f'"{stored.sha256[:32]}"'})
+
+    async def post_object(request: web.Request) -> web.Response:
+        state = request.app[state_key]
+        if not request.content_type.startswith("multipart/"):
+            return cos_error(400, "InvalidArgument", "POST Object expects multipart/form-data", request.path)
+        fields: dict[str, str] = {}
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                continue
+            if part.name != "file":
+                fields[part.name or ""] = (await part.read(decode=False)).decode("utf-8", "replace")[:4096]
+                continue
+            target = _grant_target(state, request, "uploads", fields.get(TOKEN_HEADER))
+            if isinstance(target, str):
+                log_storage(state, request, "postObject", None, 403, target, "AccessDenied")
+                return cos_error(403, "AccessDenied", target, request.path)
+            env, path = target
+            if fields.get("key") != path:
+                message = (
+                    f"key: the form's key {fields.get('key')!r} is not the path of the upload URL {path!r}"
+                )
+                return cos_error(400, "InvalidArgument", message, request.path)
+            pending = state.storage.files.begin(env, path)
+            try:
+                while chunk := await part.read_chunk(UPLOAD_CHUNK):
+                    pending.write(chunk)
+            except BaseException:
+                pending.abort()
+                raise
+            stored = pending.commit()
+            log_storage(
+                state, request, "postObject", {"env": env, "path": path, "size": stored.size}, 204, None
+            )
+            return web.Response(status=204, headers={"ETag": f'"{stored.sha256[:32]}"'})
+        return cos_error(
+            400, "InvalidArgument", "file: the form has no file part (it must come last)", request.path
+        )
+
+    async def get_object(request: web.Request) -> web.StreamResponse:
+        state = request.app[state_key]
+        target = _grant_target(state, request, "downloads", request.query.get("sign"))
+        if isinstance(target, str):
+            return cos_error(403, "AccessDenied", target, request.path)
+        env, path = target
+        stored = state.storage.files.get(env, path)
+        if stored is None:
+            return cos_error(404, "NoSuchKey", "The specified key does not exist.", request.path)
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        if state.storage.files.root is not None and request.method == "GET":
+            # sendfile from disk: no copy through Python at all.
+            return web.FileResponse(
+                state.storage.files.disk_path(env, path), headers={"Content-Type": content_type}
+            )
+        response = web.StreamResponse(headers={"Content-Type": content_type})
+        response.content_length = stored.size
+        await response.prepare(request)
+        if request.method == "GET":
+            for chunk in state.storage.files.chunks(env, path):
+                await response.write(chunk)
+        await response.write_eof()
+        return response
+
+    route = COS_PREFIX + "/{bucket}/{key:.+}"
+    app.router.add_put(route, put_object)
+    app.router.add_post(route, post_object)
+    app.router.add_get(route, get_object)  # aiohttp adds HEAD for a GET route
+
+
+__all__ = ["add_routes", "cos_error"]

@@ -1,0 +1,80 @@
+"""Moving a file's bytes to and from URLs the platform hands out (the object store's).
+
+These URLs carry their own authorisation (a ticket, a signature), so no credentials are
+added here; every transport uses the same two moves with its own connection pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Mapping
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from .base import ApiResponse
+from .exchange import network_error
+
+# What an ASCII URL keeps as is under JavaScript's encodeURI; everything else is %-encoded.
+_ENCODE_URI_SAFE = "-_.!~*'();/?:@&=+$,#"
+
+
+def encode_uri(url: str) -> URL:
+    """``encodeURI(url)`` as the Node SDK applies it to a temporary URL before fetching it."""
+    from urllib.parse import quote
+
+    return URL(quote(url, safe=_ENCODE_URI_SAFE), encoded=True)
+
+
+async def fetch(session: aiohttp.ClientSession, url: str) -> ApiResponse:
+    target = encode_uri(url)
+    try:
+        async with session.get(target) as response:
+            body = await response.read()
+            return ApiResponse(
+                response.status, response.headers.get("Content-Type", ""), body, response.headers
+            )
+    except aiohttp.ClientError as exc:
+        raise network_error(exc, target, setting="tempFileURL") from None
+
+
+async def put_stream(
+    session: aiohttp.ClientSession, url: str, headers: Mapping[str, str], content: AsyncIterable[bytes]
+) -> ApiResponse:
+    """PUT ``content`` as the raw body, chunk by chunk (never joined in memory)."""
+    target = URL(url, encoded=True)
+    try:
+        async with session.put(target, data=content, headers=dict(headers)) as response:
+            body = await response.read()
+            return ApiResponse(
+                response.status, response.headers.get("Content-Type", ""), body, response.headers
+            )
+    except aiohttp.ClientError as exc:
+        raise network_error(exc, target, setting="upload url") from None
+
+
+async def post_form(
+    session: aiohttp.ClientSession,
+    url: str,
+    fields: Mapping[str, str],
+    content: AsyncIterable[bytes],
+    filename: str,
+) -> ApiResponse:
+    """POST a multipart form: ``fields`` first, then the file part, streamed."""
+    target = URL(url, encoded=True)
+    form = aiohttp.FormData()
+    for name, value in fields.items():
+        form.add_field(name, value)
+    payload: Any = aiohttp.payload.AsyncIterablePayload(content)
+    form.add_field("file", payload, filename=filename, content_type="application/octet-stream")
+    try:
+        async with session.post(target, data=form) as response:
+            body = await response.read()
+            return ApiResponse(
+                response.status, response.headers.get("Content-Type", ""), body, response.headers
+            )
+    except aiohttp.ClientError as exc:
+        raise network_error(exc, target, setting="upload url") from None
+
+
+__all__ = ["encode_uri", "fetch", "post_form", "put_stream"]
