@@ -141,16 +141,17 @@ class EmulatorState:
         self.requests: list[dict[str, Any]] = []
         self.token_requests = 0
         self.faults = faults or FaultPlan()
-        # Cloud storage, per environment: on disk under <data_dir>/storage, else in memory.
-        self.storage = Storage(
-            FileStore(data_dir / "storage" if data_dir is not None else None, clock=self.clock),
-            Links(clock=self.clock),
-        )
         # APIs the Cloud Run open-API channel may call (None: all), see cloudrun.py.
         self.cloudrun_whitelist: set[str] | None = (
             None if cloudrun_whitelist is None else set(cloudrun_whitelist)
         )
         self.reset()
+        # Cloud storage, per environment: on disk under <data_dir>/storage (what an earlier run
+        # left there is kept: made after the first reset), else in memory.
+        self.storage = Storage(
+            FileStore(data_dir / "storage" if data_dir is not None else None, clock=self.clock),
+            Links(clock=self.clock),
+        )
 
     def reset(self) -> None:
         self.apps = {

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import CloudSDKError
 from ..transport.base import Transport, TransportError
-from .content import BadContent, chunks, is_content
+from .content import ContentStream, content_problem, is_content
 from .errors import (
     STORAGE_ERR_MSG,
     TCB_ERR_CODE,
@@ -119,12 +119,13 @@ class Storage:
                 f"Type of fileContent must be fs.ReadStream instead of {js_typeof(content)}",
                 detail="fileContent: give bytes, a file opened with open(path, 'rb'), or an iterator of bytes",
             )
-        if not is_content(content):
+        if not is_content(content) or content_problem(content):
             raise platform_failure(
                 api,
                 "INVALID_PARAM",
                 _BAD_CONTENT,
-                detail=(
+                detail=content_problem(content)
+                or (
                     f"fileContent: a {type(content).__name__} cannot be uploaded. Fix: give bytes "
                     "(e.g. text.encode()), a file opened with open(path, 'rb'), or an iterator of bytes"
                 ),
@@ -134,12 +135,13 @@ class Storage:
             raise platform_failure(api, "INVALID_PARAM", f"path: {problem}", detail=problem)
         metadata = await self._action(api, "storage.getUploadMetadata", {"path": cloud_path, "method": "put"})
         ticket = metadata["data"]
+        stream = ContentStream(content)
         try:
-            answer = await self.transport.upload(ticket, cloud_path, chunks(content))
+            answer = await self.transport.upload(ticket, cloud_path, stream)
         except TransportError as exc:
+            if stream.error is not None:  # the content, not the network, broke the upload
+                raise platform_failure(api, "INVALID_PARAM", _BAD_CONTENT, detail=str(stream.error)) from None
             raise failure(api, exc.message, detail=exc.detail) from None
-        except BadContent as exc:
-            raise platform_failure(api, "INVALID_PARAM", _BAD_CONTENT, detail=str(exc)) from None
         if answer.status >= 300:
             code, message, cos_request, cos_trace = _cos_error(answer.body)
             # As the Node SDK words an object-store refusal.

@@ -7,6 +7,7 @@ and a file is read a piece at a time, so an upload never holds the file twice.
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from typing import Any
 
@@ -63,23 +64,40 @@ def _checked(item: Any) -> bytes:
     return item  # type: ignore[return-value]
 
 
-def chunks(content: Any) -> AsyncIterator[bytes]:
-    if isinstance(content, bytes | bytearray | memoryview):
-        return _from_buffer(content)
-    if callable(getattr(content, "read", None)):
-        return _from_file(content)
-    if isinstance(content, AsyncIterable):
-        return _from_async(content)
-    return _from_sync(content)
-
-
-def size_of(content: Any) -> int | None:
-    """The byte count when known before sending (bytes), else None (streamed chunked)."""
-    if isinstance(content, bytes | bytearray):
-        return len(content)
-    if isinstance(content, memoryview):
-        return content.nbytes
+def content_problem(content: Any) -> str | None:
+    """What is wrong with ``content`` that shows before reading it, or None."""
+    if isinstance(content, io.TextIOBase) or "b" not in getattr(content, "mode", "b"):
+        return "fileContent: the file is open in text mode. Fix: open it in binary mode, open(path, 'rb')"
     return None
 
 
-__all__ = ["CHUNK", "BadContent", "chunks", "is_content", "size_of"]
+class ContentStream:
+    """The chunks of ``content``; a problem found while streaming is kept in ``error``.
+
+    The HTTP client reports a failing body as a broken connection; ``error`` lets the
+    caller say what was really wrong with the content.
+    """
+
+    def __init__(self, content: Any) -> None:
+        if isinstance(content, bytes | bytearray | memoryview):
+            self._chunks = _from_buffer(content)
+        elif callable(getattr(content, "read", None)):
+            self._chunks = _from_file(content)
+        elif isinstance(content, AsyncIterable):
+            self._chunks = _from_async(content)
+        else:
+            self._chunks = _from_sync(content)
+        self.error: BadContent | None = None
+
+    def __aiter__(self) -> ContentStream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        try:
+            return await self._chunks.__anext__()
+        except BadContent as exc:
+            self.error = exc
+            raise
+
+
+__all__ = ["CHUNK", "BadContent", "ContentStream", "content_problem", "is_content"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import mimetypes
 from xml.sax.saxutils import escape
 
+import aiohttp
 from aiohttp import BodyPartReader, web
 
 from ...storage.fileid import bucket_name
@@ -64,8 +65,11 @@ def add_routes(app: web.Application, state_key: web.AppKey[EmulatorState]) -> No
         pending = state.storage.files.begin(env, path, request.content_length)
         try:
             await _store(pending, request.content.iter_chunked(UPLOAD_CHUNK))
-        except BaseException:
+        except (aiohttp.ClientError, ConnectionError):
             pending.abort()  # a broken upload leaves nothing behind
+            return cos_error(400, "IncompleteBody", "the upload ended before its body did", request.path)
+        except BaseException:
+            pending.abort()
             raise
         stored = pending.commit()
         log_storage(state, request, "putObject", {"env": env, "path": path, "size": stored.size}, 200, None)
@@ -97,6 +101,9 @@ def add_routes(app: web.Application, state_key: web.AppKey[EmulatorState]) -> No
             try:
                 while chunk := await part.read_chunk(UPLOAD_CHUNK):
                     pending.write(chunk)
+            except (aiohttp.ClientError, ConnectionError, ValueError):
+                pending.abort()  # a broken or malformed upload leaves nothing behind
+                return cos_error(400, "IncompleteBody", "the upload ended before its body did", request.path)
             except BaseException:
                 pending.abort()
                 raise
