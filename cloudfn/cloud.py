@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterable, Mapping
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +21,7 @@ from .redact import Secret
 from .storage.client import Storage
 from .tokens import DEFAULT_TOKEN_STORE, TokenStore, from_url
 from .tokens.provider import TokenEndpoint
-from .transport.base import ApiRequest, ApiResponse, Transport, TransportError
+from .transport.base import ApiRequest, ApiResponse, FileContent, Transport, TransportError
 from .transport.cloudrun import DEFAULT_OPENAPI_BASE_URL, DEFAULT_TOKEN_FILE, CloudRunTransport
 from .transport.https import DEFAULT_BASE_URL, HttpsTransport
 from .transport.retry import RetryPolicy
@@ -145,9 +145,7 @@ class _MissingCredentials:
     async def storage(self, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
         raise self._error()
 
-    async def upload(
-        self, ticket: Mapping[str, Any], cloud_path: str, content: AsyncIterable[bytes]
-    ) -> ApiResponse:
+    async def upload(self, ticket: Mapping[str, Any], cloud_path: str, content: FileContent) -> ApiResponse:
         raise self._error()
 
     async def fetch(self, url: str) -> ApiResponse:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import threading
-from collections.abc import AsyncIterable, Awaitable, Coroutine, Mapping
+from collections.abc import Awaitable, Coroutine, Mapping
 from concurrent.futures import Future
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from .api.proxy import OpenApiProxy
     from .cloud import Cloud
-    from .transport.base import ApiRequest, ApiResponse, Transport
+    from .transport.base import ApiRequest, ApiResponse, FileContent, Transport
 
 T = TypeVar("T")
 
@@ -179,9 +179,7 @@ class LoopBoundTransport:
     async def storage(self, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
         return await self._on_loop(self.inner.storage(action, params))
 
-    async def upload(
-        self, ticket: Mapping[str, Any], cloud_path: str, content: AsyncIterable[bytes]
-    ) -> ApiResponse:
+    async def upload(self, ticket: Mapping[str, Any], cloud_path: str, content: FileContent) -> ApiResponse:
         return await self._on_loop(self.inner.upload(ticket, cloud_path, content))
 
     async def fetch(self, url: str) -> ApiResponse:

@@ -136,8 +136,10 @@ class Storage:
         metadata = await self._action(api, "storage.getUploadMetadata", {"path": cloud_path, "method": "put"})
         ticket = metadata["data"]
         stream = ContentStream(content)
+        # Bytes in memory go as they are (one write, a known length); anything else streams.
+        body = content if isinstance(content, bytes | bytearray | memoryview) else stream
         try:
-            answer = await self.transport.upload(ticket, cloud_path, stream)
+            answer = await self.transport.upload(ticket, cloud_path, body)
         except TransportError as exc:
             if stream.error is not None:  # the content, not the network, broke the upload
                 raise platform_failure(api, "INVALID_PARAM", _BAD_CONTENT, detail=str(stream.error)) from None

@@ -11,7 +11,7 @@ import io
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from typing import Any
 
-CHUNK = 256 * 1024
+CHUNK = 1024 * 1024
 
 
 class BadContent(TypeError):

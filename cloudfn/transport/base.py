@@ -10,6 +10,10 @@ from collections.abc import AsyncIterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+# A file to upload: its bytes when they are in memory already (sent as is, with a length),
+# else its chunks, streamed.
+FileContent = bytes | bytearray | memoryview | AsyncIterable[bytes]
+
 
 @dataclass(frozen=True)
 class ApiRequest:
@@ -66,10 +70,8 @@ class Transport(Protocol):
         channel shapes it: ``{"data": {...}, "requestId"}`` or ``{"code", "message"}``."""
         ...
 
-    async def upload(
-        self, ticket: Mapping[str, Any], cloud_path: str, content: AsyncIterable[bytes]
-    ) -> ApiResponse:
-        """Stream ``content`` to the object store as ``ticket`` (getUploadMetadata's ``data``) allows."""
+    async def upload(self, ticket: Mapping[str, Any], cloud_path: str, content: FileContent) -> ApiResponse:
+        """Send ``content`` to the object store as ``ticket`` (getUploadMetadata's ``data``) allows."""
         ...
 
     async def fetch(self, url: str) -> ApiResponse:

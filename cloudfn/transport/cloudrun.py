@@ -22,7 +22,7 @@ import asyncio
 import json
 import logging
 import os
-from collections.abc import AsyncIterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -30,7 +30,7 @@ import aiohttp
 from yarl import URL
 
 from ..errors import SYSTEM_ERROR
-from .base import ApiRequest, ApiResponse, TransportError
+from .base import ApiRequest, ApiResponse, FileContent, TransportError
 from .exchange import LazySession, answered_errcode, errcode_hint, exchange, network_error
 from .https import rejected_token
 from .retry import RetryPolicy, send_with_retries
@@ -204,9 +204,7 @@ class CloudRunTransport:
     async def storage(self, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
         raise self._no_storage()
 
-    async def upload(
-        self, ticket: Mapping[str, Any], cloud_path: str, content: AsyncIterable[bytes]
-    ) -> ApiResponse:
+    async def upload(self, ticket: Mapping[str, Any], cloud_path: str, content: FileContent) -> ApiResponse:
         raise self._no_storage()
 
     async def fetch(self, url: str) -> ApiResponse:

@@ -6,13 +6,13 @@ added here; every transport uses the same two moves with its own connection pool
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
 from yarl import URL
 
-from .base import ApiResponse
+from .base import ApiResponse, FileContent
 from .exchange import network_error
 
 # What an ASCII URL keeps as is under JavaScript's encodeURI; everything else is %-encoded.
@@ -39,9 +39,9 @@ async def fetch(session: aiohttp.ClientSession, url: str) -> ApiResponse:
 
 
 async def put_stream(
-    session: aiohttp.ClientSession, url: str, headers: Mapping[str, str], content: AsyncIterable[bytes]
+    session: aiohttp.ClientSession, url: str, headers: Mapping[str, str], content: FileContent
 ) -> ApiResponse:
-    """PUT ``content`` as the raw body, chunk by chunk (never joined in memory)."""
+    """PUT ``content`` as the raw body: bytes as they are, chunks one by one (never joined)."""
     target = URL(url, encoded=True)
     try:
         async with session.put(target, data=content, headers=dict(headers)) as response:
@@ -57,7 +57,7 @@ async def post_form(
     session: aiohttp.ClientSession,
     url: str,
     fields: Mapping[str, str],
-    content: AsyncIterable[bytes],
+    content: FileContent,
     filename: str,
 ) -> ApiResponse:
     """POST a multipart form: ``fields`` first, then the file part, streamed."""
@@ -65,7 +65,11 @@ async def post_form(
     form = aiohttp.FormData()
     for name, value in fields.items():
         form.add_field(name, value)
-    payload: Any = aiohttp.payload.AsyncIterablePayload(content)
+    payload: Any = (
+        content
+        if isinstance(content, bytes | bytearray | memoryview)
+        else aiohttp.payload.AsyncIterablePayload(content)
+    )
     form.add_field("file", payload, filename=filename, content_type="application/octet-stream")
     try:
         async with session.post(target, data=form) as response:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import AsyncIterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -27,7 +27,7 @@ from yarl import URL
 from ..errors import ERR_CODE, SYSTEM_ERROR, platform_refusal
 from ..proto import CommApiData, CommOpenApiResp
 from ..redact import Secret
-from .base import ApiRequest, ApiResponse, TransportError
+from .base import ApiRequest, ApiResponse, FileContent, TransportError
 from .exchange import LazySession, network_error
 from .objects import fetch, put_stream
 
@@ -220,9 +220,7 @@ class TcbTransport:
             }
         return answer
 
-    async def upload(
-        self, ticket: Mapping[str, Any], cloud_path: str, content: AsyncIterable[bytes]
-    ) -> ApiResponse:
+    async def upload(self, ticket: Mapping[str, Any], cloud_path: str, content: FileContent) -> ApiResponse:
         """PUT the file to the ticket's URL with the headers the Node SDK sends."""
         authorization = str(ticket.get("authorization", ""))
         headers = {

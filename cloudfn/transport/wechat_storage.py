@@ -11,11 +11,11 @@ Uploads go as WeChat documents them: a multipart POST of ``key``, ``Signature``,
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ..storage.limits import DEFAULT_MAX_AGE_S
-from .base import ApiRequest, ApiResponse
+from .base import ApiRequest, ApiResponse, FileContent
 from .exchange import LazySession
 from .objects import fetch, post_form
 
@@ -113,9 +113,7 @@ class WeChatStorage:
             return {"code": "SYS_ERR", "message": f"{path} answered HTTP {response.status} without JSON"}
         return admin_answer(action, answer, params)
 
-    async def upload(
-        self, ticket: Mapping[str, Any], cloud_path: str, content: AsyncIterable[bytes]
-    ) -> ApiResponse:
+    async def upload(self, ticket: Mapping[str, Any], cloud_path: str, content: FileContent) -> ApiResponse:
         fields = {
             "key": cloud_path,
             "Signature": str(ticket.get("authorization", "")),

@@ -236,3 +236,32 @@ def test_the_model_refuses_paths_outside_an_environment(tmp_path: Path) -> None:
         with pytest.raises(ValueError):
             store.begin(env, path)
     assert list(tmp_path.rglob("*.txt")) == []
+
+
+class _Reads:
+    """A stream that hands its bytes out in the given pieces (as TCP reads might)."""
+
+    def __init__(self, pieces: list[bytes]) -> None:
+        self.pieces = pieces
+
+    async def iter_any(self) -> Any:
+        for piece in self.pieces:
+            yield piece
+
+
+async def test_the_file_part_ends_at_its_boundary_however_the_reads_fall() -> None:
+    from cloudfn.emulator.storage.cos import _copy_file_part
+
+    boundary = b"b0undary"
+    content = b"--\r\n-x\r\n--b0und" * 3  # holds near-misses of the delimiter
+    body = content + b"\r\n--" + boundary + b"--\r\n"
+    store = FileStore()
+    for first in range(len(body) + 1):
+        for second in range(first, len(body) + 1, 7):
+            pending = store.begin(ENV, "p.bin")
+            pieces = [body[:first], body[first:second], body[second:]]
+            assert await _copy_file_part(_Reads(pieces), boundary, pending)  # type: ignore[arg-type]
+            assert pending.commit().size == len(content)
+            assert store.read(ENV, "p.bin") == content
+    unfinished = store.begin(ENV, "q.bin")
+    assert not await _copy_file_part(_Reads([content]), boundary, unfinished)  # type: ignore[arg-type]

@@ -2,8 +2,9 @@
 
 A file is written through :meth:`FileStore.begin` in chunks and becomes visible only on
 :meth:`PendingFile.commit`, so an upload that fails half way leaves nothing behind. Files
-live in memory (one ``bytearray`` each, never a second copy) or, given a directory, on disk
-as ``<root>/<env>/<cloud path>``, written to a temporary file first and moved into place.
+live in memory or, given a directory, on disk as ``<root>/<env>/<cloud path>``, written to
+a temporary file first and moved into place. In memory a file is kept as the chunks it
+arrived in: growing one buffer would copy it on reallocation and briefly hold it twice.
 
 Everything a snapshot, an export or an import needs is here: :meth:`FileStore.files` lists
 ``(env, path)`` with size and digest, :meth:`FileStore.chunks` reads one back,
@@ -53,7 +54,7 @@ class StoredFile:
 class PendingFile:
     """One file being written; nothing is visible until :meth:`commit`."""
 
-    def __init__(self, store: FileStore, env: str, path: str, size_hint: int | None) -> None:
+    def __init__(self, store: FileStore, env: str, path: str) -> None:
         self._store = store
         self.env = env
         self.path = path
@@ -62,10 +63,9 @@ class PendingFile:
         self._done = False
         self._spool: Path | None = None
         self._handle: Any = None
-        self._buffer: bytearray | None = None
+        self._parts: list[bytes] | None = None
         if store.root is None:
-            # Preallocated when the size is known, so growing never copies the file.
-            self._buffer = bytearray(size_hint) if size_hint else bytearray()
+            self._parts = []
         else:
             uploads = store.root / _UPLOADS
             uploads.mkdir(parents=True, exist_ok=True)
@@ -73,26 +73,22 @@ class PendingFile:
             self._handle = open(self._spool, "wb")  # noqa: SIM115 - closed in commit/abort
 
     def write(self, chunk: bytes | bytearray | memoryview) -> None:
-        end = self.size + len(chunk)
-        if self._buffer is not None:
-            if end <= len(self._buffer):
-                self._buffer[self.size : end] = chunk
-            else:
-                del self._buffer[self.size :]
-                self._buffer += chunk
+        if not len(chunk):
+            return
+        if self._parts is not None:
+            self._parts.append(chunk if isinstance(chunk, bytes) else bytes(chunk))
         else:
             self._handle.write(chunk)
         self._digest.update(chunk)
-        self.size = end
+        self.size += memoryview(chunk).nbytes
 
     def commit(self) -> StoredFile:
         if self._done:
             raise RuntimeError("file already committed or aborted")
         self._done = True
         stored = StoredFile(self.env, self.path, self.size, self._digest.hexdigest(), self._store.clock())
-        if self._buffer is not None:
-            del self._buffer[self.size :]  # a size hint larger than the body
-            self._store._blobs[(self.env, self.path)] = self._buffer
+        if self._parts is not None:
+            self._store._blobs[(self.env, self.path)] = self._parts
         else:
             self._handle.close()
             assert self._spool is not None
@@ -106,7 +102,7 @@ class PendingFile:
         if self._done:
             return
         self._done = True
-        self._buffer = None
+        self._parts = None
         if self._handle is not None:
             self._handle.close()
             assert self._spool is not None
@@ -120,7 +116,7 @@ class FileStore:
     root: Path | None = None
     clock: Callable[[], float] = field(default=lambda: 0.0, repr=False)
     _index: dict[tuple[str, str], StoredFile] = field(default_factory=dict, repr=False)
-    _blobs: dict[tuple[str, str], bytearray] = field(default_factory=dict, repr=False)
+    _blobs: dict[tuple[str, str], list[bytes]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.root is not None:
@@ -146,31 +142,29 @@ class FileStore:
                     env_dir.name, path, file.stat().st_size, digest.hexdigest(), file.stat().st_mtime
                 )
 
-    def begin(self, env: str, path: str, size_hint: int | None = None) -> PendingFile:
+    def begin(self, env: str, path: str) -> PendingFile:
         # The channels check first and answer the caller; this keeps any other writer
         # (an import, a test) from putting a file outside its environment's folder.
         problem = env_violation(env) or path_violation(path)
         if problem:
             raise ValueError(problem)
-        return PendingFile(self, env, path, size_hint)
+        return PendingFile(self, env, path)
 
     def put(self, env: str, path: str, data: bytes) -> StoredFile:
-        pending = self.begin(env, path, len(data))
+        pending = self.begin(env, path)
         pending.write(data)
         return pending.commit()
 
     def get(self, env: str, path: str) -> StoredFile | None:
         return self._index.get((env, path))
 
-    def chunks(self, env: str, path: str, size: int = READ_CHUNK) -> Iterator[memoryview | bytes]:
-        """The file's content in pieces, without copying an in-memory file."""
+    def chunks(self, env: str, path: str, size: int = READ_CHUNK) -> Iterator[bytes]:
+        """The file's content in pieces (an in-memory file's own chunks, not copies)."""
         if (env, path) not in self._index:
             raise KeyError((env, path))
-        blob = self._blobs.get((env, path))
-        if blob is not None:
-            view = memoryview(blob)
-            for start in range(0, len(blob), size):
-                yield view[start : start + size]
+        parts = self._blobs.get((env, path))
+        if parts is not None:
+            yield from parts
             return
         with open(self.disk_path(env, path), "rb") as handle:
             while chunk := handle.read(size):
