@@ -265,3 +265,33 @@ async def test_the_file_part_ends_at_its_boundary_however_the_reads_fall() -> No
             assert store.read(ENV, "p.bin") == content
     unfinished = store.begin(ENV, "q.bin")
     assert not await _copy_file_part(_Reads([content]), boundary, unfinished)  # type: ignore[arg-type]
+
+
+async def test_an_oversized_form_field_is_refused(
+    emulator: RunningEmulator, http: aiohttp.ClientSession
+) -> None:
+    data = await ticket(http, emulator, "f.txt")
+    form = aiohttp.FormData()
+    form.add_field("key", "f.txt")
+    form.add_field("Signature", "s" * 100_000)
+    form.add_field("file", b"x", filename="f.txt")
+    async with http.post(data["url"], data=form) as response:
+        assert response.status == 400
+        assert "Signature: a form field longer than 8192 bytes" in await response.text()
+    assert emulator.state.storage.snapshot() == {}
+
+
+async def test_head_of_a_temporary_url(emulator: RunningEmulator, http: aiohttp.ClientSession) -> None:
+    emulator.state.storage.files.put(ENV, "h.json", b"{}")
+    link = await admin(
+        http,
+        emulator,
+        {
+            "action": "storage.batchGetDownloadUrl",
+            "envName": ENV,
+            "file_list": [{"fileid": file_id(ENV, "h.json")}],
+        },
+    )
+    async with http.head(link["data"]["download_list"][0]["tempFileURL"]) as response:
+        assert (response.status, response.headers["Content-Length"]) == (200, "2")
+        assert response.headers["Content-Type"].startswith("application/json")

@@ -25,6 +25,7 @@ from .operations import COS_PREFIX
 
 UPLOAD_CHUNK = 256 * 1024
 TOKEN_HEADER = "x-cos-security-token"
+MAX_FIELD_BYTES = 8192  # the form's fields before the file are short (a key, a signature)
 
 
 def cos_error(status: int, code: str, message: str, resource: str) -> web.Response:
@@ -122,7 +123,13 @@ def add_routes(app: web.Application, state_key: web.AppKey[EmulatorState]) -> No
             if not isinstance(part, BodyPartReader):
                 continue
             if part.name != "file":
-                fields[part.name or ""] = (await part.read(decode=False)).decode("utf-8", "replace")[:4096]
+                value = bytearray()
+                while chunk := await part.read_chunk(MAX_FIELD_BYTES):
+                    value += chunk
+                    if len(value) > MAX_FIELD_BYTES:
+                        message = f"{part.name}: a form field longer than {MAX_FIELD_BYTES} bytes"
+                        return cos_error(400, "InvalidArgument", message, request.path)
+                fields[part.name or ""] = value.decode("utf-8", "replace")
                 continue
             target = _grant_target(state, request, "uploads", fields.get(TOKEN_HEADER))
             if isinstance(target, str):
