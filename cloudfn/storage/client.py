@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import CloudSDKError
-from ..transport.base import Transport, TransportError
+from ..transport.base import Transport
+from ..transport.errors import TransportError
 from .content import ContentStream, content_problem, is_content
 from .errors import (
     STORAGE_ERR_MSG,

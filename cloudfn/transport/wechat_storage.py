@@ -16,8 +16,8 @@ from typing import Any
 
 from ..storage.limits import DEFAULT_MAX_AGE_S
 from .base import ApiRequest, ApiResponse, FileContent
-from .exchange import LazySession
 from .objects import fetch, post_form
+from .session import LazySession
 
 PATHS = {
     "storage.getUploadMetadata": ("tcb.uploadFile", "/tcb/uploadfile"),

@@ -19,7 +19,7 @@ OTHER_ENV = "other-env"
 
 def storage_requests(emulator: RunningEmulator) -> list[dict]:
     """The emulator's log of storage requests (any channel)."""
-    return [r for r in emulator.state.requests if r.get("storage")]
+    return [r for r in emulator.state.requests if r.action]
 
 
 def missing_id(path: str = "nothing/here.txt") -> str:

@@ -10,16 +10,26 @@ cosFileId, download_url}, requestId}``; the Node SDK then PUTs the file to ``url
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+import secrets
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from ..state import EmulatorState, new_rid
-from .log import log_storage
-from .operations import FileOutcome, StorageError, delete_files, download_urls, upload_metadata
+from .operations import (
+    FileOutcome,
+    Storage,
+    StorageError,
+    delete_files,
+    download_urls,
+    upload_metadata,
+)
 
-Action = Callable[[EmulatorState, Mapping[str, Any], str], dict[str, Any]]
+if TYPE_CHECKING:
+    from ..namespace import AdminAction, AdminCall
+
+# (the storage, the action's JSON body, the origin handed-out URLs point at) -> the answer's data
+Operation = Callable[[Storage, Mapping[str, Any], str], dict[str, Any]]
 
 
 def request_origin(request: web.Request) -> str:
@@ -31,8 +41,8 @@ def _env(body: Mapping[str, Any]) -> Any:
     return body.get("envName")
 
 
-def _get_upload_metadata(state: EmulatorState, body: Mapping[str, Any], origin: str) -> dict[str, Any]:
-    ticket = upload_metadata(state.storage, _env(body), body.get("path"), origin)
+def _get_upload_metadata(storage: Storage, body: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    ticket = upload_metadata(storage, _env(body), body.get("path"), origin)
     return {
         "url": ticket["url"],
         "token": ticket["token"],
@@ -44,58 +54,51 @@ def _get_upload_metadata(state: EmulatorState, body: Mapping[str, Any], origin: 
 
 
 def _failed(outcome: FileOutcome) -> dict[str, Any]:
-    return {"code": outcome.code, "message": outcome.message} if outcome.code != "SUCCESS" else {}
+    return {"message": outcome.message} if outcome.code != "SUCCESS" else {}
 
 
-def _batch_get_download_url(state: EmulatorState, body: Mapping[str, Any], origin: str) -> dict[str, Any]:
-    outcomes = download_urls(state.storage, _env(body), body.get("file_list"), origin)
+def _batch_get_download_url(storage: Storage, body: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    outcomes = download_urls(storage, _env(body), body.get("file_list"), origin)
     return {
         "download_list": [
-            {
-                "fileID": o.file_id,
-                "tempFileURL": o.url,
-                "code": o.code,
-                **({"message": o.message} if o.code != "SUCCESS" else {}),
-                "maxAge": o.max_age,
-            }
+            {"fileID": o.file_id, "tempFileURL": o.url, "code": o.code, **_failed(o), "maxAge": o.max_age}
             for o in outcomes
         ]
     }
 
 
-def _batch_delete_file(state: EmulatorState, body: Mapping[str, Any], origin: str) -> dict[str, Any]:
-    outcomes = delete_files(state.storage, _env(body), body.get("fileid_list"))
+def _batch_delete_file(storage: Storage, body: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    outcomes = delete_files(storage, _env(body), body.get("fileid_list"))
     return {"delete_list": [{"fileID": o.file_id, "code": o.code, **_failed(o)} for o in outcomes]}
 
 
-ACTIONS: dict[str, Action] = {
+OPERATIONS: dict[str, Operation] = {
     "storage.getUploadMetadata": _get_upload_metadata,
     "storage.batchGetDownloadUrl": _batch_get_download_url,
     "storage.batchDeleteFile": _batch_delete_file,
 }
 
 
-def make_handler(
-    action: Action, name: str
-) -> Callable[[web.Request, EmulatorState, dict[str, Any]], Awaitable[web.Response]]:
-    async def handle(request: web.Request, state: EmulatorState, body: dict[str, Any]) -> web.Response:
-        if "envName" not in body or not body.get("envName"):
-            body = {**body, "envName": request.query.get("env", "")}
+def request_id() -> str:
+    """The platform's request id, shaped like WeChat's rid (the /admin channel logs the request)."""
+    return "-".join(secrets.token_hex(4) for _ in range(3))
+
+
+def _admin_action(operation: Operation) -> AdminAction:
+    async def run(call: AdminCall) -> web.Response:
+        body = dict(call.body)
+        if not body.get("envName"):
+            body["envName"] = call.request.query.get("env", "")
         try:
-            answer: dict[str, Any] = {
-                "data": action(state, body, request_origin(request)),
-                "requestId": new_rid(),
-            }
-            errcode: Any = 0
+            data = operation(call.state.storage, body, request_origin(call.request))
+            answer: dict[str, Any] = {"data": data, "requestId": request_id()}
         except StorageError as exc:
-            answer = {"code": exc.code, "message": exc.message, "requestId": new_rid()}
-            errcode = exc.code
-        log_storage(state, request, name, body, 200, answer, errcode)
+            answer = {"code": exc.code, "message": exc.message, "requestId": request_id()}
         return web.json_response(answer)
 
-    return handle
+    return run
 
 
-HANDLERS = {name: make_handler(action, name) for name, action in ACTIONS.items()}
+ACTIONS: dict[str, AdminAction] = {name: _admin_action(op) for name, op in OPERATIONS.items()}
 
-__all__ = ["ACTIONS", "HANDLERS", "request_origin"]
+__all__ = ["ACTIONS", "OPERATIONS", "request_origin"]

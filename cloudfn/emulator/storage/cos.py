@@ -18,10 +18,13 @@ from aiohttp import BodyPartReader, web
 from aiohttp.helpers import parse_mimetype
 
 from ...storage.fileid import bucket_name
-from ..state import EmulatorState, new_rid
+from ..http import STATE, new_rid
+from ..state import EmulatorState
 from .log import log_storage
 from .models import PendingFile
-from .operations import COS_PREFIX
+from .operations import COS_PREFIX, TCB_CODES
+
+REFUSED = TCB_CODES["STORAGE_REQUEST_FAIL"]  # the request log's errcode for a refused object request
 
 UPLOAD_CHUNK = 256 * 1024
 TOKEN_HEADER = "x-cos-security-token"
@@ -92,12 +95,14 @@ async def _store(pending: PendingFile, chunks: object) -> None:
         pending.write(chunk)
 
 
-def add_routes(app: web.Application, state_key: web.AppKey[EmulatorState]) -> None:
+def cos_channel() -> web.Application:
+    """The object store as a channel, mounted under :data:`COS_PREFIX`."""
+
     async def put_object(request: web.Request) -> web.Response:
-        state = request.app[state_key]
+        state = request.config_dict[STATE]
         target = _grant_target(state, request, "uploads", request.headers.get(TOKEN_HEADER))
         if isinstance(target, str):
-            log_storage(state, request, "putObject", None, 403, target, "AccessDenied")
+            log_storage(request, "putObject", None, 403, {"Code": "AccessDenied", "Message": target}, REFUSED)
             return cos_error(403, "AccessDenied", target, request.path)
         env, path = target
         pending = state.storage.files.begin(env, path)
@@ -110,11 +115,11 @@ def add_routes(app: web.Application, state_key: web.AppKey[EmulatorState]) -> No
             pending.abort()
             raise
         stored = pending.commit()
-        log_storage(state, request, "putObject", {"env": env, "path": path, "size": stored.size}, 200, None)
+        log_storage(request, "putObject", {"env": env, "path": path, "size": stored.size}, 200, None)
         return web.Response(status=200, headers={"ETag": f'"{stored.sha256[:32]}"'})
 
     async def post_object(request: web.Request) -> web.Response:
-        state = request.app[state_key]
+        state = request.config_dict[STATE]
         if not request.content_type.startswith("multipart/"):
             return cos_error(400, "InvalidArgument", "POST Object expects multipart/form-data", request.path)
         fields: dict[str, str] = {}
@@ -133,7 +138,9 @@ def add_routes(app: web.Application, state_key: web.AppKey[EmulatorState]) -> No
                 continue
             target = _grant_target(state, request, "uploads", fields.get(TOKEN_HEADER))
             if isinstance(target, str):
-                log_storage(state, request, "postObject", None, 403, target, "AccessDenied")
+                log_storage(
+                    request, "postObject", None, 403, {"Code": "AccessDenied", "Message": target}, REFUSED
+                )
                 return cos_error(403, "AccessDenied", target, request.path)
             env, path = target
             if fields.get("key") != path:
@@ -156,16 +163,14 @@ def add_routes(app: web.Application, state_key: web.AppKey[EmulatorState]) -> No
                 pending.abort()  # a broken or malformed upload leaves nothing behind
                 return cos_error(400, "IncompleteBody", "the upload ended before its body did", request.path)
             stored = pending.commit()
-            log_storage(
-                state, request, "postObject", {"env": env, "path": path, "size": stored.size}, 204, None
-            )
+            log_storage(request, "postObject", {"env": env, "path": path, "size": stored.size}, 204, None)
             return web.Response(status=204, headers={"ETag": f'"{stored.sha256[:32]}"'})
         return cos_error(
             400, "InvalidArgument", "file: the form has no file part (it must come last)", request.path
         )
 
     async def get_object(request: web.Request) -> web.StreamResponse:
-        state = request.app[state_key]
+        state = request.config_dict[STATE]
         target = _grant_target(state, request, "downloads", request.query.get("sign"))
         if isinstance(target, str):
             return cos_error(403, "AccessDenied", target, request.path)
@@ -188,10 +193,12 @@ def add_routes(app: web.Application, state_key: web.AppKey[EmulatorState]) -> No
         await response.write_eof()
         return response
 
-    route = COS_PREFIX + "/{bucket}/{key:.+}"
-    app.router.add_put(route, put_object)
-    app.router.add_post(route, post_object)
-    app.router.add_get(route, get_object)  # aiohttp adds HEAD for a GET route
+    channel = web.Application()
+    route = "/{bucket}/{key:.+}"
+    channel.router.add_put(route, put_object)
+    channel.router.add_post(route, post_object)
+    channel.router.add_get(route, get_object)  # aiohttp adds HEAD for a GET route
+    return channel
 
 
-__all__ = ["add_routes", "cos_error"]
+__all__ = ["COS_PREFIX", "cos_channel", "cos_error"]

@@ -8,22 +8,31 @@ The same operations as the ``/admin`` actions, spelled as WeChat spells them: an
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
-from ..cloudrun import authenticate
-from ..dispatch import error_answer
-from ..state import ApiError, EmulatorState
+from ..errors import ApiError
+from ..faults.middleware import inject_faults
+from ..http import STATE, error_answer, json_response
+from ..wechat import authenticate
 from .admin import request_origin
 from .log import log_storage
-from .operations import TCB_CODES, FileOutcome, StorageError, delete_files, download_urls, upload_metadata
+from .operations import (
+    TCB_CODES,
+    FileOutcome,
+    Storage,
+    StorageError,
+    delete_files,
+    download_urls,
+    upload_metadata,
+)
 
 INVALID_ARGS = 40097
 MISSING_PARAMETER = 40101
 
-Operation = Callable[[EmulatorState, dict[str, Any], str], dict[str, Any]]
+Operation = Callable[[Storage, dict[str, Any], str], dict[str, Any]]
 
 
 def _status(outcome: FileOutcome) -> dict[str, Any]:
@@ -32,25 +41,26 @@ def _status(outcome: FileOutcome) -> dict[str, Any]:
     return {"status": TCB_CODES.get(outcome.code, TCB_CODES["SYS_ERR"]), "errmsg": outcome.message}
 
 
-def _upload(state: EmulatorState, body: dict[str, Any], origin: str) -> dict[str, Any]:
-    ticket = upload_metadata(state.storage, body.get("env"), body.get("path"), origin)
+def _upload(storage: Storage, body: dict[str, Any], origin: str) -> dict[str, Any]:
+    ticket = upload_metadata(storage, body.get("env"), body.get("path"), origin)
     return {k: ticket[k] for k in ("url", "token", "authorization", "file_id", "cos_file_id")}
 
 
-def _download(state: EmulatorState, body: dict[str, Any], origin: str) -> dict[str, Any]:
-    outcomes = download_urls(state.storage, body.get("env"), body.get("file_list"), origin)
+def _download(storage: Storage, body: dict[str, Any], origin: str) -> dict[str, Any]:
+    outcomes = download_urls(storage, body.get("env"), body.get("file_list"), origin)
     return {"file_list": [{"fileid": o.file_id, "download_url": o.url, **_status(o)} for o in outcomes]}
 
 
-def _delete(state: EmulatorState, body: dict[str, Any], origin: str) -> dict[str, Any]:
-    outcomes = delete_files(state.storage, body.get("env"), body.get("fileid_list"))
+def _delete(storage: Storage, body: dict[str, Any], origin: str) -> dict[str, Any]:
+    outcomes = delete_files(storage, body.get("env"), body.get("fileid_list"))
     return {"delete_list": [{"fileid": o.file_id, **_status(o)} for o in outcomes]}
 
 
+# path -> (the route's name, as faults and the request log know it; the operation; required fields)
 PATHS: dict[str, tuple[str, Operation, tuple[str, ...]]] = {
-    "/tcb/uploadfile": ("uploadfile", _upload, ("env", "path")),
-    "/tcb/batchdownloadfile": ("batchdownloadfile", _download, ("env", "file_list")),
-    "/tcb/batchdeletefile": ("batchdeletefile", _delete, ("env", "fileid_list")),
+    "/tcb/uploadfile": ("tcb.uploadFile", _upload, ("env", "path")),
+    "/tcb/batchdownloadfile": ("tcb.batchDownloadFile", _download, ("env", "file_list")),
+    "/tcb/batchdeletefile": ("tcb.batchDeleteFile", _delete, ("env", "fileid_list")),
 }
 
 
@@ -67,33 +77,37 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     return document
 
 
-def add_routes(app: web.Application, state_key: web.AppKey[EmulatorState]) -> None:
-    def route(path: str) -> Callable[[web.Request], Any]:
-        name, operation, required = PATHS[path]
+def _route(path: str) -> Callable[[web.Request], Awaitable[web.Response]]:
+    name, operation, required = PATHS[path]
 
-        async def handle(request: web.Request) -> web.Response:
-            state = request.app[state_key]
-            body: Any = None
-            try:
-                if request.method != "POST":
-                    raise ApiError(43002, "require POST method")
-                authenticate(state, request.query)
-                body = await _json_body(request)
-                missing = [f for f in required if f not in body]
-                if missing:
-                    raise ApiError(MISSING_PARAMETER, f"missing parameter: {', '.join(missing)}")
-                answer = {"errcode": 0, "errmsg": "ok", **operation(state, body, request_origin(request))}
-            except ApiError as exc:
-                answer = error_answer(exc.errcode, exc.errmsg)
-            except StorageError as exc:
-                answer = error_answer(INVALID_ARGS, f"invalid args: {exc.message}")
-            log_storage(state, request, name, body, 200, answer, answer["errcode"])
-            return web.json_response(answer, dumps=lambda v: json.dumps(v, ensure_ascii=False))
+    async def handle(request: web.Request) -> web.Response:
+        state = request.config_dict[STATE]
+        body: Any = None
+        try:
+            if request.method != "POST":
+                raise ApiError(43002, "require POST method")
+            authenticate(state, request.query)
+            body = await _json_body(request)
+            missing = [f for f in required if f not in body]
+            if missing:
+                raise ApiError(MISSING_PARAMETER, f"missing parameter: {', '.join(missing)}")
+            answer = {"errcode": 0, "errmsg": "ok", **operation(state.storage, body, request_origin(request))}
+        except ApiError as exc:
+            answer = error_answer(exc.errcode, exc.errmsg)
+        except StorageError as exc:
+            answer = error_answer(INVALID_ARGS, f"invalid args: {exc.message}")
+        log_storage(request, name, body, 200, answer, answer["errcode"])
+        return json_response(answer)
 
-        return handle
-
-    for path in PATHS:
-        app.router.add_route("*", path, route(path))
+    return handle
 
 
-__all__ = ["PATHS", "add_routes"]
+def https_channel() -> web.Application:
+    """The WeChat HTTPS storage paths as a channel (mounted at their exact paths), with faults."""
+    channel = web.Application(middlewares=[inject_faults])
+    for path, (name, _, _) in PATHS.items():
+        channel.router.add_route("*", path, _route(path), name=name)
+    return channel
+
+
+__all__ = ["PATHS", "https_channel"]

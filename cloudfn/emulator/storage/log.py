@@ -1,46 +1,28 @@
-"""Storage requests in the emulator's request log.
+"""Storage requests of the emulator's own channels (``/tcb/*``, the object store) in the request log.
 
-Entries carry ``storage`` (the operation) and no ``api``: storage is not a WeChat API call,
-so parity's list of accepted API calls leaves them out and compares the files instead.
+Entries carry ``action`` (the API or object operation) and no ``api``: storage is compared by
+the files it leaves (parity's list of accepted API calls leaves these out). ``/admin``'s JSON
+actions are logged by the ``/admin`` channel itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 
-from ..state import EmulatorState
-
-_SECRET_QUERY = ("access_token", "cloudbase_access_token", "sign")
-# Body fields that are credentials of the Node SDK's channel, left out of the log.
-_SECRET_FIELDS = ("wxCloudApiToken", "wxCloudbaseAccesstoken", "tcb_sessionToken", "crossAuthorizationToken")
+from ..http import record
 
 
 def log_storage(
-    state: EmulatorState,
     request: web.Request,
     operation: str,
     body: Any,
     status: int,
-    response: Any,
-    errcode: Any = 0,
+    response: Mapping[str, Any] | None,
+    errcode: int = 0,
 ) -> None:
-    if isinstance(body, dict):
-        body = {k: v for k, v in body.items() if k not in _SECRET_FIELDS}
-    state.requests.append(
-        {
-            "seq": len(state.requests) + 1,
-            "time": state.clock(),
-            "method": request.method,
-            "path": request.path,
-            "query": {k: ("***" if k in _SECRET_QUERY else v) for k, v in request.query.items()},
-            "api": None,
-            "storage": operation,
-            "appid": None,
-            "body": body,
-            "status": status,
-            "errcode": errcode,
-            "response": response,
-        }
+    record(
+        request, status=status, response=dict(response or {}), body=body, action=operation, errcode=errcode
     )
