@@ -16,11 +16,13 @@ from typing import Any
 from ..errors import CloudSDKError
 from ..transport.base import Transport
 from ..transport.errors import TransportError
+from ..transport.objects import encode_uri
 from .content import ContentStream, content_problem, is_content
 from .errors import (
     STORAGE_ERR_MSG,
     TCB_ERR_CODE,
     failure,
+    js_type,
     js_typeof,
     no_options,
     platform_failure,
@@ -37,9 +39,19 @@ _EMPTY_STRING = "fileList的元素必须是非空的字符串"
 _BAD_CONTENT = "[node-sdk] fileContent should be instance of fs.ReadStream or Buffer"
 
 
-def _merged(options: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The Node-style options object, with Python keyword arguments folded in."""
-    return {**(options or {}), **fields} if fields else options
+def _options(api: str, options: Any, fields: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The Node-style options object (Python keyword arguments folded in), checked as the SDK does."""
+    if fields:
+        options = {**(options or {}), **fields}
+    if _js_falsy(options):
+        raise no_options(api, options)
+    if not isinstance(options, Mapping):
+        raise CloudSDKError(
+            -1,
+            f"parameter should be object instead of {js_type(options)}; ",
+            detail=f"{api}: takes an object (a dict) of parameters, got {type(options).__name__}",
+        )
+    return options
 
 
 def _js_falsy(value: object) -> bool:
@@ -108,9 +120,7 @@ class Storage:
     async def uploadFile(self, options: Mapping[str, Any] | None = None, /, **fields: Any) -> dict[str, Any]:
         """``{"cloudPath", "fileContent"}`` -> ``{"fileID", "statusCode", "errMsg": "uploadFile:ok"}``."""
         api = "uploadFile"
-        options = _merged(options, fields)
-        if options is None:
-            raise no_options(api, options)
+        options = _options(api, options, fields)
         cloud_path, content = options.get("cloudPath"), options.get("fileContent")
         if not isinstance(cloud_path, str):
             raise type_error("cloudPath", "string", cloud_path)
@@ -168,9 +178,7 @@ class Storage:
     ) -> dict[str, Any]:
         """``{"fileList": [fileID | {"fileID", "maxAge"}]}`` -> ``{"fileList": [...], "errMsg"}``."""
         api = "getTempFileURL"
-        options = _merged(options, fields)
-        if options is None:
-            raise no_options(api, options)
+        options = _options(api, options, fields)
         file_list = options.get("fileList")
         if not isinstance(file_list, list | tuple):
             raise type_error("fileList", "array", file_list)
@@ -229,9 +237,7 @@ class Storage:
     ) -> dict[str, Any]:
         """``{"fileID"}`` -> ``{"fileContent": bytes, "statusCode": 200, "errMsg": "downloadFile:ok"}``."""
         api = "downloadFile"
-        options = _merged(options, fields)
-        if options is None:
-            raise no_options(api, options)
+        options = _options(api, options, fields)
         file_id = options.get("fileID")
         if not isinstance(file_id, str):
             raise type_error("fileID", "string", file_id)
@@ -251,7 +257,7 @@ class Storage:
             raise platform_failure(
                 api,
                 "STORAGE_REQUEST_FAIL",
-                f"下载文件失败: Status:{answer.status} Url:{url}",
+                f"下载文件失败: Status:{answer.status} Url:{encode_uri(url)}",
                 request_id=request_id,
             )
         return {"fileContent": answer.body, "statusCode": 200, "errMsg": f"{api}:ok"}
@@ -263,9 +269,7 @@ class Storage:
     async def deleteFile(self, options: Mapping[str, Any] | None = None, /, **fields: Any) -> dict[str, Any]:
         """``{"fileList": [fileID, ...]}`` -> ``{"fileList": [{"fileID", "status", "errMsg"}], "errMsg"}``."""
         api = "deleteFile"
-        options = _merged(options, fields)
-        if options is None:
-            raise no_options(api, options)
+        options = _options(api, options, fields)
         file_list = options.get("fileList")
         if not isinstance(file_list, list | tuple):
             raise type_error("fileList", "array", file_list)

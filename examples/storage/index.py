@@ -1,6 +1,10 @@
 """Notes kept in cloud storage, ported from index.js: save a note as a file, hand out a link
 to it, read it back, remove it. ``event["steps"]`` runs several of these in one call."""
 
+import os
+import tempfile
+from pathlib import Path
+
 import cloudfn
 
 cloud = cloudfn.init({"env": cloudfn.DYNAMIC_CURRENT_ENV})
@@ -17,6 +21,16 @@ async def main(event, context):
                 )
                 file_id = res["fileID"]
                 out["save"] = res
+            elif step == "saveFromDisk":
+                # A local file, streamed rather than read whole.
+                local = os.path.join(tempfile.gettempdir(), f"note-{context.get('request_id') or 'x'}.py.txt")
+                Path(local).write_text(event.get("text") or "", encoding="utf-8")  # noqa: ASYNC240 - as fs.writeFileSync
+                # uploadFile reads the open file in a thread, chunk by chunk.
+                with open(local, "rb") as handle:  # noqa: ASYNC230 - a quick local open, as in the original
+                    res = await cloud.uploadFile({"cloudPath": event.get("cloudPath"), "fileContent": handle})
+                os.unlink(local)
+                file_id = res["fileID"]
+                out["saveFromDisk"] = res
             elif step == "link":
                 out["link"] = await cloud.getTempFileURL({"fileList": [file_id]})
             elif step == "linkFor":

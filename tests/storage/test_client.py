@@ -169,6 +169,18 @@ async def test_argument_errors_match_the_node_sdk(cloud: Cloud, emulator: Runnin
                 "errMsg": "getTempFileURL:fail undefined . Params for getTempFileURL must be an object instead of undefined",
             },
         ),
+        (cloud.uploadFile("x"), {"errCode": -1, "errMsg": "parameter should be object instead of string; "}),
+        (
+            cloud.getTempFileURL([]),
+            {"errCode": -1, "errMsg": "parameter should be object instead of array; "},
+        ),
+        (
+            cloud.deleteFile(0),
+            {
+                "errCode": -1,
+                "errMsg": "deleteFile:fail undefined . Params for deleteFile must be an object instead of number",
+            },
+        ),
         (
             cloud.deleteFile({"fileList": [1]}),
             {"errCode": -1, "errMsg": "deleteFile:fail Type of fileList[0] must be string instead of number"},

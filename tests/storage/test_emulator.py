@@ -295,3 +295,43 @@ async def test_head_of_a_temporary_url(emulator: RunningEmulator, http: aiohttp.
     async with http.head(link["data"]["download_list"][0]["tempFileURL"]) as response:
         assert (response.status, response.headers["Content-Length"]) == (200, "2")
         assert response.headers["Content-Type"].startswith("application/json")
+
+
+JUNK: list[Any] = [
+    None,
+    1,
+    "x",
+    [],
+    {},
+    {"path": ["a"]},
+    {"path": "a" * 2000},
+    {"file_list": [None, 1, "x", {"fileid": {"a": 1}}, {"fileid": "cloud://x.y/z", "max_age": "1"}]},
+    {"fileid_list": [None, {}, 3, "cloud://", "cloud://a.b/"]},
+    {"env": 5, "path": "a"},
+    {"envName": ["e"], "path": "a"},
+]
+
+
+async def test_junk_never_gets_a_5xx_and_writes_nothing(
+    emulator: RunningEmulator, http: aiohttp.ClientSession
+) -> None:
+    async with http.get(
+        f"{emulator.base_url}/cgi-bin/token",
+        params={"grant_type": "client_credential", "appid": emulator.appid, "secret": emulator.secret},
+    ) as response:
+        token = (await response.json())["access_token"]
+    for action in ("storage.getUploadMetadata", "storage.batchGetDownloadUrl", "storage.batchDeleteFile"):
+        for junk in JUNK:
+            body = {"action": action, **junk} if isinstance(junk, dict) else {"action": action, "path": junk}
+            async with http.post(f"{emulator.base_url}/admin?env={ENV}", json=body) as response:
+                assert response.status < 500, (action, junk)
+    for path in ("/tcb/uploadfile", "/tcb/batchdownloadfile", "/tcb/batchdeletefile"):
+        for junk in JUNK:
+            body = {"env": ENV, **junk} if isinstance(junk, dict) else junk
+            async with http.post(f"{emulator.base_url}{path}?access_token={token}", json=body) as response:
+                assert response.status < 500, (path, junk)
+                assert "errcode" in await response.json(), (path, junk)
+    for method in ("PUT", "POST", "GET", "DELETE"):
+        async with http.request(method, f"{emulator.base_url}/__cos__/b/k?sign=x", data=b"junk") as response:
+            assert response.status < 500, method
+    assert emulator.state.storage.snapshot() == {}
