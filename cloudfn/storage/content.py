@@ -11,6 +11,8 @@ import io
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from typing import Any
 
+from ..transport.base import Chunk
+
 CHUNK = 1024 * 1024
 
 
@@ -27,13 +29,13 @@ def is_content(value: object) -> bool:
     )
 
 
-async def _from_buffer(buffer: bytes | bytearray | memoryview) -> AsyncIterator[bytes]:
+async def _from_buffer(buffer: bytes | bytearray | memoryview) -> AsyncIterator[Chunk]:
     view = memoryview(buffer).cast("B")
     for start in range(0, len(view), CHUNK):
-        yield view[start : start + CHUNK]  # type: ignore[misc]  # aiohttp writes any buffer
+        yield view[start : start + CHUNK]  # a view, not a copy: aiohttp writes any buffer
 
 
-async def _from_file(handle: Any) -> AsyncIterator[bytes]:
+async def _from_file(handle: Any) -> AsyncIterator[Chunk]:
     while True:
         # In a thread: a slow disk or pipe must not stall the event loop.
         chunk = await asyncio.to_thread(handle.read, CHUNK)
@@ -43,25 +45,25 @@ async def _from_file(handle: Any) -> AsyncIterator[bytes]:
             raise BadContent(
                 "fileContent: the file is open in text mode. Fix: open it in binary mode, open(path, 'rb')"
             )
-        yield bytes(chunk) if isinstance(chunk, memoryview) else chunk  # type: ignore[misc]
+        yield _checked(chunk)
 
 
-async def _from_async(items: AsyncIterable[Any]) -> AsyncIterator[bytes]:
+async def _from_async(items: AsyncIterable[Any]) -> AsyncIterator[Chunk]:
     async for item in items:
         yield _checked(item)
 
 
-async def _from_sync(items: Iterable[Any]) -> AsyncIterator[bytes]:
+async def _from_sync(items: Iterable[Any]) -> AsyncIterator[Chunk]:
     for item in items:
         yield _checked(item)
 
 
-def _checked(item: Any) -> bytes:
-    if not isinstance(item, bytes | bytearray | memoryview):
-        raise BadContent(
-            f"fileContent: the iterator gave a {type(item).__name__}, not bytes. Fix: yield bytes chunks"
-        )
-    return item  # type: ignore[return-value]
+def _checked(item: Any) -> Chunk:
+    if isinstance(item, bytes | bytearray | memoryview):
+        return item
+    raise BadContent(
+        f"fileContent: the iterator gave a {type(item).__name__}, not bytes. Fix: yield bytes chunks"
+    )
 
 
 def content_problem(content: Any) -> str | None:
@@ -92,7 +94,7 @@ class ContentStream:
     def __aiter__(self) -> ContentStream:
         return self
 
-    async def __anext__(self) -> bytes:
+    async def __anext__(self) -> Chunk:
         try:
             return await self._chunks.__anext__()
         except BadContent as exc:

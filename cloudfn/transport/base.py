@@ -14,7 +14,8 @@ from typing import Any, Protocol
 
 # A file to upload: its bytes when they are in memory already (sent as is, with a length),
 # else its chunks, streamed.
-FileContent = bytes | bytearray | memoryview | AsyncIterable[bytes]
+Chunk = bytes | bytearray | memoryview
+FileContent = Chunk | AsyncIterable[Chunk]
 
 
 @dataclass(frozen=True)

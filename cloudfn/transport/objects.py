@@ -6,8 +6,8 @@ added here; every transport uses the same moves with its own connection pool.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import AsyncIterable, Mapping
+from typing import Any, cast
 from urllib.parse import quote
 
 import aiohttp
@@ -62,7 +62,8 @@ async def post_form(
     payload: Any = (
         content
         if isinstance(content, bytes | bytearray | memoryview)
-        else aiohttp.payload.AsyncIterablePayload(content)
+        # Typed for bytes, but the payload writes whatever buffer each chunk is.
+        else aiohttp.payload.AsyncIterablePayload(cast("AsyncIterable[bytes]", content))
     )
     form.add_field("file", payload, filename=filename, content_type="application/octet-stream")
     with network_errors(target, setting="upload url"):

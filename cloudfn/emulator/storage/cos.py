@@ -11,6 +11,7 @@ the object store does: an XML ``<Error>`` with a 4xx status.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import AsyncIterator
 from xml.sax.saxutils import escape
 
 import aiohttp
@@ -90,8 +91,8 @@ async def _copy_file_part(stream: aiohttp.StreamReader, boundary: bytes, pending
     return False
 
 
-async def _store(pending: PendingFile, chunks: object) -> None:
-    async for chunk in chunks:  # type: ignore[attr-defined]
+async def _store(pending: PendingFile, chunks: AsyncIterator[bytes]) -> None:
+    async for chunk in chunks:
         pending.write(chunk)
 
 
