@@ -44,11 +44,6 @@ class WxEmulator:
         return self._running.state.seeds[0].users[0]
 
     @property
-    def raw_state(self) -> Any:
-        """The EmulatorState itself (read it while no call is in flight)."""
-        return self._running.state
-
-    @property
     def environ(self) -> dict[str, str]:
         """CLOUDFN_BASE_URL/APPID/SECRET pointing at this emulator (for subprocesses)."""
         from .runtime.backend import emulator_environ
