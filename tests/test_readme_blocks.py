@@ -20,7 +20,9 @@ from typing import Any
 
 import pytest
 
-from tests.runtime_helpers import EXAMPLE, REPO, clean_environ, run_cli
+from tests.support.paths import ROOT as REPO
+from tests.support.paths import SEED_DIR as EXAMPLE
+from tests.support.runtime import clean_environ, run_cli
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

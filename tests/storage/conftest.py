@@ -1,4 +1,4 @@
-"""Storage fixtures: a real emulator on loopback and a Cloud bound to it over each transport."""
+"""Storage client fixtures: a Cloud bound to a real emulator over each transport."""
 
 from __future__ import annotations
 
@@ -10,24 +10,12 @@ import pytest
 import cloudfn
 from cloudfn.cloud import Cloud
 from cloudfn.emulator.server import RunningEmulator
-from cloudfn.storage.fileid import file_id
 from cloudfn.transport.tcb import TcbTransport
-
-ENV = "storage-test"
-OTHER_ENV = "other-env"
-
-
-def storage_requests(emulator: RunningEmulator) -> list[dict]:
-    """The emulator's log of storage requests (any channel)."""
-    return [r for r in emulator.state.requests if r.action]
-
-
-def missing_id(path: str = "nothing/here.txt") -> str:
-    return file_id(ENV, path)
+from tests.support.storage import ENV
 
 
 @pytest.fixture(params=["https", "tcb"])
-async def cloud(request: pytest.FixtureRequest, emulator: RunningEmulator) -> AsyncIterator[Cloud]:
+async def storage_cloud(request: pytest.FixtureRequest, emulator: RunningEmulator) -> AsyncIterator[Cloud]:
     """A Cloud in environment ENV, over WeChat's HTTPS APIs or the platform's /admin channel."""
     if request.param == "tcb":
         transport = TcbTransport(url=f"{emulator.base_url}/admin", secret_id="AKIDtest", env=ENV)

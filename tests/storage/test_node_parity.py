@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from cloudfn.parity import format_table, run_parity
+from tests.support.storage import STORAGE_EVENTS, STORAGE_EXAMPLE
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "storage"
-EVENTS = EXAMPLE / "events.jsonl"
+EXAMPLE = STORAGE_EXAMPLE
+EVENTS = STORAGE_EVENTS
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -9,8 +9,7 @@ import pytest
 import cloudfn
 from cloudfn.emulator.server import RunningEmulator
 from cloudfn.storage.errors import StorageSDKError
-
-from .conftest import ENV
+from tests.support.storage import ENV
 
 
 async def test_blocking_storage_calls(emulator: RunningEmulator) -> None:

@@ -16,8 +16,7 @@ from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import EmulatorState
 from cloudfn.emulator.storage.models import FileStore
 from cloudfn.storage.fileid import file_id
-
-from .conftest import ENV
+from tests.support.storage import ENV
 
 
 async def admin(

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import cloudfn
 from cloudfn.emulator.state import DEFAULT_APPID, DEFAULT_SECRET
-
-from .conftest import ENV
+from tests.support.storage import ENV
 
 
 def _free_port() -> int:
