@@ -7,7 +7,9 @@ a temporary file first and moved into place. In memory a file is kept as the chu
 arrived in: growing one buffer would copy it on reallocation and briefly hold it twice.
 
 Everything a snapshot, an export or an import needs is here: :meth:`FileStore.files` lists
-``(env, path)`` with size and digest, :meth:`FileStore.chunks` reads one back,
+``(env, path)`` with size, :meth:`FileStore.digest` gives one's SHA-256 (computed when first
+asked, not while the upload streams: hashing cost more than the rest of a 10 MB upload),
+:meth:`FileStore.chunks` reads one back,
 :meth:`FileStore.put` writes one from bytes.
 """
 
@@ -47,8 +49,16 @@ class StoredFile:
     env: str
     path: str
     size: int
-    sha256: str
     stored_at: float
+
+
+def _kept(chunk: bytes | bytearray | memoryview) -> bytes | memoryview:
+    """The chunk as stored in memory: a view of immutable bytes as it is (no copy), else a copy."""
+    if isinstance(chunk, bytes):
+        return chunk
+    if isinstance(chunk, memoryview) and isinstance(chunk.obj, bytes):
+        return chunk
+    return bytes(chunk)
 
 
 class PendingFile:
@@ -59,11 +69,10 @@ class PendingFile:
         self.env = env
         self.path = path
         self.size = 0
-        self._digest = hashlib.sha256()
         self._done = False
         self._spool: Path | None = None
         self._handle: Any = None
-        self._parts: list[bytes] | None = None
+        self._parts: list[bytes | memoryview] | None = None
         if store.root is None:
             self._parts = []
         else:
@@ -76,17 +85,16 @@ class PendingFile:
         if not len(chunk):
             return
         if self._parts is not None:
-            self._parts.append(chunk if isinstance(chunk, bytes) else bytes(chunk))
+            self._parts.append(_kept(chunk))
         else:
             self._handle.write(chunk)
-        self._digest.update(chunk)
         self.size += memoryview(chunk).nbytes
 
     def commit(self) -> StoredFile:
         if self._done:
             raise RuntimeError("file already committed or aborted")
         self._done = True
-        stored = StoredFile(self.env, self.path, self.size, self._digest.hexdigest(), self._store.clock())
+        stored = StoredFile(self.env, self.path, self.size, self._store.clock())
         if self._parts is not None:
             self._store._blobs[(self.env, self.path)] = self._parts
         else:
@@ -96,6 +104,7 @@ class PendingFile:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self._spool, target)
         self._store._index[(self.env, self.path)] = stored
+        self._store._digests.pop((self.env, self.path), None)
         return stored
 
     def abort(self) -> None:
@@ -116,7 +125,8 @@ class FileStore:
     root: Path | None = None
     clock: Callable[[], float] = field(default=lambda: 0.0, repr=False)
     _index: dict[tuple[str, str], StoredFile] = field(default_factory=dict, repr=False)
-    _blobs: dict[tuple[str, str], list[bytes]] = field(default_factory=dict, repr=False)
+    _blobs: dict[tuple[str, str], list[bytes | memoryview]] = field(default_factory=dict, repr=False)
+    _digests: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.root is not None:
@@ -133,13 +143,10 @@ class FileStore:
         shutil.rmtree(self.root / _UPLOADS, ignore_errors=True)
         for env_dir in sorted(p for p in self.root.iterdir() if p.is_dir() and p.name != _UPLOADS):
             for file in sorted(p for p in env_dir.rglob("*") if p.is_file()):
-                digest = hashlib.sha256()
-                with open(file, "rb") as handle:
-                    while chunk := handle.read(READ_CHUNK):
-                        digest.update(chunk)
                 path = file.relative_to(env_dir).as_posix()
+                info = file.stat()
                 self._index[(env_dir.name, path)] = StoredFile(
-                    env_dir.name, path, file.stat().st_size, digest.hexdigest(), file.stat().st_mtime
+                    env_dir.name, path, info.st_size, info.st_mtime
                 )
 
     def begin(self, env: str, path: str) -> PendingFile:
@@ -158,7 +165,7 @@ class FileStore:
     def get(self, env: str, path: str) -> StoredFile | None:
         return self._index.get((env, path))
 
-    def chunks(self, env: str, path: str, size: int = READ_CHUNK) -> Iterator[bytes]:
+    def chunks(self, env: str, path: str, size: int = READ_CHUNK) -> Iterator[bytes | memoryview]:
         """The file's content in pieces (an in-memory file's own chunks, not copies)."""
         if (env, path) not in self._index:
             raise KeyError((env, path))
@@ -173,7 +180,18 @@ class FileStore:
     def read(self, env: str, path: str) -> bytes:
         return b"".join(self.chunks(env, path))
 
+    def digest(self, env: str, path: str) -> str:
+        """The file's SHA-256 (hex), computed on first use and kept until the file changes."""
+        known = self._digests.get((env, path))
+        if known is None:
+            hasher = hashlib.sha256()
+            for chunk in self.chunks(env, path):
+                hasher.update(chunk)
+            known = self._digests[(env, path)] = hasher.hexdigest()
+        return known
+
     def delete(self, env: str, path: str) -> bool:
+        self._digests.pop((env, path), None)
         if self._index.pop((env, path), None) is None:
             return False
         if self._blobs.pop((env, path), None) is None and self.root is not None:
@@ -193,7 +211,10 @@ class FileStore:
         """``{env: {path: {"size", "sha256"}}}``: what is stored, comparable between runs."""
         view: dict[str, dict[str, dict[str, Any]]] = {}
         for stored in self.files():
-            view.setdefault(stored.env, {})[stored.path] = {"size": stored.size, "sha256": stored.sha256}
+            view.setdefault(stored.env, {})[stored.path] = {
+                "size": stored.size,
+                "sha256": self.digest(stored.env, stored.path),
+            }
         return view
 
 
