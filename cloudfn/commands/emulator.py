@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..emulator.faults.cli import CLI_SYNTAX, parse_fault
 from ..emulator.faults.rules import FaultPlan, FaultSpecError
@@ -43,6 +44,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--fault-seed", type=int, default=0, help="seed for probabilistic faults (same seed, same faults)"
+    )
+    parser.add_argument(
+        "--data",
+        default=None,
+        metavar="DIR",
+        help=(
+            "keep the emulator's files on disk under DIR (cloud storage in DIR/storage/<env>/<path>, "
+            "kept across restarts); default: in memory"
+        ),
     )
     parser.add_argument(
         "--cloudrun-whitelist",
@@ -98,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
         token_ttl=args.token_ttl,
         faults=FaultPlan(rules, seed=args.fault_seed),
         cloudrun_whitelist=whitelist,
+        data_dir=Path(args.data) if args.data else None,
     )
     serve(seeds, host=args.host, port=args.port, token_ttl=args.token_ttl, state=state)
     return 0

@@ -117,7 +117,10 @@ class RequestLogEntry:
     ``body`` is the parsed JSON body (or its redacted text); ``response`` the
     JSON answer (for ``/admin``, the decoded answer or ``{"errorCode": N}``).
     ``function`` names the registered function that called ``/admin``;
-    ``fault`` the injected fault kind that answered instead of the API.
+    ``fault`` the injected fault kind that answered instead of the API;
+    ``action`` what a request that is not a WeChat API call was for: an ``/admin``
+    JSON action (``storage.getUploadMetadata``), a storage API or object request
+    (``tcb.uploadFile``, ``putObject``); such entries have no ``api``.
     """
 
     seq: int
@@ -135,6 +138,7 @@ class RequestLogEntry:
     fault: str | None = None
     # Where an API's answer came from: "state", "example" (the page's), "stub", "refused".
     answered: str | None = None
+    action: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -169,12 +173,16 @@ def record(
     function: str | None = None,
     fault: str | None = None,
     answered: str | None = None,
+    action: str | None = None,
+    errcode: int | None = None,
 ) -> RequestLogEntry:
     """Append one answered request to the emulator's request log (the one writer every channel uses)."""
     state = request.config_dict[STATE]
     if "access_token" in response:
         response = {**response, "access_token": _MASK}
-    errcode = response.get("errcode", response.get("errorCode", 0))
+    if errcode is None:
+        found = response.get("errcode", response.get("errorCode", 0))
+        errcode = found if isinstance(found, int) else 0
     entry = RequestLogEntry(
         seq=len(state.requests) + 1,
         time=state.clock(),
@@ -185,11 +193,12 @@ def record(
         appid=appid,
         body=body,
         status=status,
-        errcode=errcode if isinstance(errcode, int) else 0,
+        errcode=errcode,
         response=response,
         function=function,
         fault=fault,
         answered=answered,
+        action=action,
     )
     state.requests.append(entry)
     return entry

@@ -13,12 +13,16 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError
 from .faults.rules import FaultPlan
 from .functions import FunctionRegistry, ProjectFunctions
 from .namespaces import NAMESPACES
+from .storage.links import Links
+from .storage.models import FileStore
+from .storage.operations import Storage
 
 if TYPE_CHECKING:
     from .http import RequestLogEntry
@@ -109,6 +113,7 @@ class EmulatorState:
         clock: Clock | None = None,
         faults: FaultPlan | None = None,
         cloudrun_whitelist: Iterable[str] | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         seeds = list(apps) or [AppSeed(DEFAULT_APPID, DEFAULT_SECRET, (SEED_OPENID,))]
         self.seeds = seeds
@@ -130,6 +135,12 @@ class EmulatorState:
             None if cloudrun_whitelist is None else set(cloudrun_whitelist)
         )
         self.reset()
+        # Cloud storage, per environment: on disk under <data_dir>/storage (what an earlier run
+        # left there is kept: made after the first reset), else in memory.
+        self.storage = Storage(
+            FileStore(data_dir / "storage" if data_dir is not None else None, clock=self.clock),
+            Links(clock=self.clock),
+        )
 
     def reset(self) -> None:
         self.apps = {s.appid: new_app(s.appid, s.secret, s.users, self.clock) for s in self.seeds}
@@ -139,6 +150,8 @@ class EmulatorState:
         self.stubs = {}
         self.clock.offset = 0.0
         self.faults.reset()
+        if hasattr(self, "storage"):
+            self.storage.reset()
 
     def app(self, appid: str) -> AppState:
         try:
@@ -276,4 +289,5 @@ class EmulatorState:
             },
             "faults": self.faults.snapshot(),
             "stubs": sorted(self.stubs),
+            "storage": self.storage.snapshot(),
         }
