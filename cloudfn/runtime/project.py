@@ -367,8 +367,11 @@ async def _load(
     env: str,
 ) -> ProjectFunction:
     if source.language == PYTHON:
+        # As the platform sets it for every function: the environment its cloud.init() resolves
+        # (DYNAMIC_CURRENT_ENV, storage's env) unless the caller's environment names one.
+        environ = {"TCB_ENV": env, **runner_environ}
         try:
-            return PythonProjectFunction(load_function(source.directory, runner_environ=runner_environ))
+            return PythonProjectFunction(load_function(source.directory, runner_environ=environ))
         except FunctionLoadError as exc:
             raise ProjectError(str(exc)) from None
     try:

@@ -163,7 +163,9 @@ def test_node_functions_fail_clearly(tmp_path: Path) -> None:
 def test_invoke_a_project_needs_a_function_name(tmp_path: Path) -> None:
     completed = invoke(str(PROJECT))
     assert completed.returncode == 2
-    assert "is a project (desk, greeting, orders, pricing). Fix: add --function NAME" in completed.stderr
+    assert (
+        "is a project (desk, greeting, orders, pricing, qrcode). Fix: add --function NAME" in completed.stderr
+    )
     completed = invoke(str(PROJECT), "--function", "nope")
     assert completed.returncode == 2
     assert "--function: no function 'nope'" in completed.stderr
