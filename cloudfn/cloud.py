@@ -16,9 +16,10 @@ from .api.registry import Registry, default_registry
 from .config import FunctionConfig
 from .errors import CloudSDKError, ConfigError
 from .redact import Secret
+from .storage.client import Storage
 from .tokens import DEFAULT_TOKEN_STORE, TokenStore, from_url
 from .tokens.provider import TokenEndpoint
-from .transport.base import ApiRequest, ApiResponse, Transport
+from .transport.base import ApiRequest, ApiResponse, FileContent, Transport
 from .transport.cloudrun import DEFAULT_OPENAPI_BASE_URL, DEFAULT_TOKEN_FILE, CloudRunTransport
 from .transport.errors import TransportError
 from .transport.https import DEFAULT_BASE_URL, HttpsTransport
@@ -132,8 +133,20 @@ class _MissingCredentials:
         self.missing = missing
 
     async def send(self, request: ApiRequest) -> ApiResponse:
+        raise self._error()
+
+    async def storage(self, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        raise self._error()
+
+    async def upload(self, ticket: Mapping[str, Any], cloud_path: str, content: FileContent) -> ApiResponse:
+        raise self._error()
+
+    async def fetch(self, url: str) -> ApiResponse:
+        raise self._error()
+
+    def _error(self) -> TransportError:
         variable = "CLOUDFN_APPID" if self.missing == "appid" else "CLOUDFN_SECRET"
-        raise TransportError(
+        return TransportError(
             -601002,
             "system args error",
             detail=(
@@ -185,6 +198,12 @@ class Cloud:
             timeout=settings.timeout,
         )
         self.openapi = OpenApiProxy(self._caller)
+        self.storage = Storage(self.transport, env=settings.env, timeout=settings.timeout)
+        # The Node SDK's storage calls, by their Node names and Python ones.
+        self.uploadFile = self.upload_file = self.storage.uploadFile
+        self.downloadFile = self.download_file = self.storage.downloadFile
+        self.getTempFileURL = self.get_temp_file_url = self.storage.getTempFileURL
+        self.deleteFile = self.delete_file = self.storage.deleteFile
 
     @staticmethod
     def _default_transport(settings: Settings, token_store: TokenStore | None) -> Transport:

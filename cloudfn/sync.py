@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from .api.proxy import OpenApiProxy
     from .cloud import Cloud
-    from .transport.base import ApiRequest, ApiResponse, Transport
+    from .transport.base import ApiRequest, ApiResponse, FileContent, Transport
 
 T = TypeVar("T")
 
@@ -127,6 +127,25 @@ class BlockingCloud:
     def call(self, api: str, data: Mapping[str, Any] | None = None, **options: Any) -> dict[str, Any]:
         return run_sync(self.cloud.call(api, data, **options))
 
+    # Storage, blocking: the same arguments, results and errors as the async calls.
+
+    def uploadFile(self, options: Mapping[str, Any] | None = None, /, **fields: Any) -> dict[str, Any]:
+        return run_sync(self.cloud.storage.uploadFile(options, **fields))
+
+    def downloadFile(self, options: Mapping[str, Any] | None = None, /, **fields: Any) -> dict[str, Any]:
+        return run_sync(self.cloud.storage.downloadFile(options, **fields))
+
+    def getTempFileURL(self, options: Mapping[str, Any] | None = None, /, **fields: Any) -> dict[str, Any]:
+        return run_sync(self.cloud.storage.getTempFileURL(options, **fields))
+
+    def deleteFile(self, options: Mapping[str, Any] | None = None, /, **fields: Any) -> dict[str, Any]:
+        return run_sync(self.cloud.storage.deleteFile(options, **fields))
+
+    upload_file = uploadFile
+    download_file = downloadFile
+    get_temp_file_url = getTempFileURL
+    delete_file = deleteFile
+
     def close(self) -> None:
         run_sync(self.cloud.close())
 
@@ -156,6 +175,15 @@ class LoopBoundTransport:
 
     async def send(self, request: ApiRequest) -> ApiResponse:
         return await self._on_loop(self.inner.send(request))
+
+    async def storage(self, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        return await self._on_loop(self.inner.storage(action, params))
+
+    async def upload(self, ticket: Mapping[str, Any], cloud_path: str, content: FileContent) -> ApiResponse:
+        return await self._on_loop(self.inner.upload(ticket, cloud_path, content))
+
+    async def fetch(self, url: str) -> ApiResponse:
+        return await self._on_loop(self.inner.fetch(url))
 
     async def close(self) -> None:
         await self._on_loop(self.inner.close())

@@ -5,6 +5,7 @@ channel                       paths                                  fault injec
 ============================  =====================================  ===============
 WeChat HTTPS (:mod:`.wechat`)  ``/cgi-bin/token``, every API path      yes
 ``/admin`` (:mod:`.admin`)     ``/admin``                              yes
+storage (:mod:`.storage`)      ``/tcb/uploadfile``, ... ; ``/__cos__``  yes ; no
 Cloud Run (:mod:`.cloudrun`)   ``/__cloudrun__/<API path>``            yes
 control (:mod:`.control`)      ``/__emulator__/...``                   never
 ============================  =====================================  ===============
@@ -25,6 +26,8 @@ from .control import control_channel
 from .faults.control import routes as fault_routes
 from .http import STATE, mount_paths
 from .state import EmulatorState
+from .storage import cos as storage_cos
+from .storage import https as storage_https
 
 
 def create_emulator_app(
@@ -42,6 +45,9 @@ def create_emulator_app(
     root.on_cleanup.append(remove_data_dir)
     mount_paths(root, wechat.wechat_channel(registry))
     mount_paths(root, admin.admin_channel(registry))
+    mount_paths(root, storage_https.https_channel())
+    # Where handed-out upload and temporary URLs lead (their own authorisation; no faults).
+    root.add_subapp(storage_cos.COS_PREFIX, storage_cos.cos_channel())
     root.add_subapp(cloudrun.PREFIX, cloudrun.cloudrun_channel(registry))
     root.add_subapp(
         CONTROL_PREFIX, control_channel([fault_routes, cloudrun.control_routes, admin.control_routes])

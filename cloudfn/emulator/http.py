@@ -201,7 +201,10 @@ class RequestLogEntry:
     ``body`` is the parsed JSON body (or its redacted text); ``response`` the
     JSON answer (for ``/admin``, the decoded answer or ``{"errorCode": N}``).
     ``function`` names the registered function that called ``/admin``;
-    ``fault`` the injected fault kind that answered instead of the API.
+    ``fault`` the injected fault kind that answered instead of the API;
+    ``action`` what a request that is not a WeChat API call was for: an ``/admin``
+    JSON action (``storage.getUploadMetadata``), a storage API or object request
+    (``tcb.uploadFile``, ``putObject``); such entries have no ``api``.
     """
 
     seq: int
@@ -219,6 +222,7 @@ class RequestLogEntry:
     fault: str | None = None
     # Where an API's answer came from: "state", "example" (the page's), "stub", "refused".
     answered: str | None = None
+    action: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -253,11 +257,15 @@ def record(
     function: str | None = None,
     fault: str | None = None,
     answered: str | None = None,
+    action: str | None = None,
+    errcode: int | None = None,
 ) -> RequestLogEntry:
     """Append one answered request to the emulator's request log (the one writer every channel uses)."""
     state = request.config_dict[STATE]
     response = mask_credentials(response)
-    errcode = response.get("errcode", response.get("errorCode", 0))
+    if errcode is None:
+        found = response.get("errcode", response.get("errorCode", 0))
+        errcode = found if isinstance(found, int) else 0
     state.request_seq += 1
     entry = RequestLogEntry(
         seq=state.request_seq,
@@ -269,11 +277,12 @@ def record(
         appid=appid,
         body=mask_credentials(body),
         status=status,
-        errcode=errcode if isinstance(errcode, int) else 0,
+        errcode=errcode,
         response=response,
         function=function,
         fault=fault,
         answered=answered,
+        action=action,
     )
     state.requests.append(entry)
     return entry

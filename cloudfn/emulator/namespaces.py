@@ -24,10 +24,12 @@ from collections.abc import Mapping
 from .calls import NAMESPACES as CALL_NAMESPACES
 from .logistics import LOGISTICS
 from .namespace import AdminAction, Handler, Namespace
+from .storage import STORAGE
 
 NAMESPACES: Mapping[str, Namespace] = {
     LOGISTICS.name: LOGISTICS,
     **{namespace.name: namespace for namespace in CALL_NAMESPACES},
+    STORAGE.name: STORAGE,
 }
 
 # Every API handler of every namespace, by API name.

@@ -25,6 +25,9 @@ from .errors import ApiError
 from .faults.rules import FaultPlan
 from .functions import FunctionRegistry, ProjectFunctions
 from .namespaces import NAMESPACES
+from .storage.links import Links
+from .storage.models import FileStore
+from .storage.operations import Storage
 
 if TYPE_CHECKING:
     from .http import RequestLogEntry
@@ -151,6 +154,12 @@ class EmulatorState:
             None if cloudrun_whitelist is None else set(cloudrun_whitelist)
         )
         self.reset()
+        # Cloud storage, per environment: on disk under <data_dir>/storage (what an earlier run
+        # left there is kept: made after the first reset), else in memory.
+        self.storage = Storage(
+            FileStore(self._data_dir / "storage" if self._data_dir is not None else None, clock=self.clock),
+            Links(clock=self.clock),
+        )
 
     def reset(self) -> None:
         self.apps = {s.appid: new_app(s.appid, s.secret, s.users, self.clock) for s in self.seeds}
@@ -161,6 +170,8 @@ class EmulatorState:
         self.stubs = {}
         self.clock.offset = 0.0
         self.faults.reset()
+        if hasattr(self, "storage"):
+            self.storage.reset()
 
     def data_dir(self) -> Path:
         """The directory the control API writes files in (created on first use)."""
@@ -315,4 +326,5 @@ class EmulatorState:
             },
             "faults": self.faults.snapshot(),
             "stubs": sorted(self.stubs),
+            "storage": self.storage.snapshot(),
         }

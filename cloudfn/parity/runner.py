@@ -6,10 +6,13 @@ other side. Compared, as text:
 
 - the results: the Node result as ``JSON.stringify`` gives it against the
   Python result as ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``,
-  key order included; only the request id after `` rid: `` is masked;
+  key order included; only what is random or clock-dependent by nature is
+  masked: the request id after `` rid: ``, a temporary URL's signature and
+  expiry, a storage error's ``requestId``;
 - the side effects, i.e. what changes the world: the requests the emulator
-  *accepted* (errcode 0), each as (api, body), in order, and the apps' state
-  after. Rejected requests are not compared: the Python port refuses bad
+  *accepted* (errcode 0), each as (api, body), in order, the apps' state
+  after, and the files in storage after (path, size and SHA-256 per
+  environment). Rejected requests are not compared: the Python port refuses bad
   input locally and sends nothing, where the Node SDK sends it and the
   emulator refuses it; both leave the world as it was.
 """
@@ -52,13 +55,17 @@ from .options import EVENT_TIMEOUT_S, PARITY_TRANSPORTS
 
 PARITY_ENV = "cloudfn-parity"
 _RID = re.compile(r"( rid: )[^\"\\\s]*")
-# callFunction's results and errors carry the invocation's request id (requestID / requestId).
-_REQUEST_ID = re.compile(r'("requestI[Dd]":")[^"]*')
+_TEMP_URL_SIGN = re.compile(r"([?&]sign=)[^&\"\\\s]*(&t=)[0-9]*")
+# Request ids in storage errors and in callFunction's results and errors (requestId / requestID).
+_REQUEST_ID = re.compile(r'("requestI[Dd]":")[^"]*(")')
 
 
 def mask_rid(text: str) -> str:
-    """Blank the request ids (after `` rid: ``, and callFunction's): the values random by nature."""
-    return _REQUEST_ID.sub(r"\1<rid>", _RID.sub(r"\1<rid>", text))
+    """Blank what is random by nature: the request id after `` rid: ``, a temporary URL's
+    signature and expiry, the ``requestId``/``requestID`` of storage and callFunction answers."""
+    text = _RID.sub(r"\1<rid>", text)
+    text = _TEMP_URL_SIGN.sub(r"\1<sign>\2<t>", text)
+    return _REQUEST_ID.sub(r"\1<requestId>\2", text)
 
 
 def to_json_text(value: Any) -> str:
@@ -85,7 +92,11 @@ def accepted_calls(requests: list[RequestLogEntry]) -> list[list[Any]]:
 def side_effects(state: EmulatorState) -> dict[str, Any]:
     # Tokens are left out of "the world": the HTTPS transport fetches them, the
     # Node SDK's channel needs none; neither changes what the function did.
-    return {"accepted": accepted_calls(list(state.requests)), "state": state.snapshot()["apps"]}
+    return {
+        "accepted": accepted_calls(list(state.requests)),
+        "state": state.snapshot()["apps"],
+        "storage": state.storage.snapshot(),
+    }
 
 
 @dataclass
@@ -131,7 +142,7 @@ def compare(case: EventCase, node: str, python: str, node_fx: Any, python_fx: An
         verdict.diffs.append(f"result: node {node} | python {python}")
     elif mask_rid(node) != mask_rid(python):
         verdict.diffs.append(f"result: node {node} | python {python}")
-    for part in ("accepted", "state"):
+    for part in ("accepted", "state", "storage"):
         left, right = to_json_text(node_fx[part]), to_json_text(python_fx[part])
         if left != right:
             verdict.diffs.append(f"{part}: node {left} | python {right}")
@@ -329,6 +340,6 @@ def format_table(report: ParityReport) -> str:
     lines.append(
         f"{len(report.verdicts)} events, {len(report.verdicts) - different} same, {different} different "
         "(results compared as JSON text with ' rid: <id>' masked; side effects = accepted requests "
-        "(api, body) in order + apps' state after)"
+        "(api, body) in order + apps' state after + stored files' paths and digests)"
     )
     return "\n".join(line.rstrip() for line in lines)

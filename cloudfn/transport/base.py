@@ -8,9 +8,14 @@ into CloudSDKError.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+# A file to upload: its bytes when they are in memory already (sent as is, with a length),
+# else its chunks, streamed.
+Chunk = bytes | bytearray | memoryview
+FileContent = Chunk | AsyncIterable[Chunk]
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,28 @@ class ApiResponse:
 
 
 class Transport(Protocol):
-    """Sends one request; raises a :class:`~.errors.TransportError` for anything but an answer."""
+    """Sends one request; raises a :class:`~.errors.TransportError` for anything but an answer.
+
+    Storage takes three steps, each a method: ``storage`` asks the platform for a storage
+    action, ``upload`` sends a file's bytes where the platform's upload ticket says, ``fetch``
+    reads a URL the platform handed out (a temporary download URL).
+    """
 
     async def send(self, request: ApiRequest) -> ApiResponse: ...
+
+    async def storage(self, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """One storage action of the platform (``storage.getUploadMetadata``,
+        ``storage.batchGetDownloadUrl``, ``storage.batchDeleteFile``) with the Node SDK's
+        parameters (plus ``env``); returns the platform's answer shaped as its ``/admin``
+        channel shapes it: ``{"data": {...}, "requestId"}`` or ``{"code", "message"}``."""
+        ...
+
+    async def upload(self, ticket: Mapping[str, Any], cloud_path: str, content: FileContent) -> ApiResponse:
+        """Send ``content`` to the object store as ``ticket`` (getUploadMetadata's ``data``) allows."""
+        ...
+
+    async def fetch(self, url: str) -> ApiResponse:
+        """GET a URL the platform handed out; the answer whatever its status."""
+        ...
 
     async def close(self) -> None: ...

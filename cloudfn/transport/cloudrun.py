@@ -22,8 +22,9 @@ import asyncio
 import json
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import aiohttp
 from yarl import URL
@@ -31,7 +32,7 @@ from yarl import URL
 from ..cloudrun_protocol import NOT_WHITELISTED, SEQID_HEADER
 from ..errors import SYSTEM_ERROR
 from .answers import not_whitelisted, rejected_token
-from .base import ApiRequest, ApiResponse
+from .base import ApiRequest, ApiResponse, FileContent
 from .errors import TransportError, network_errors
 from .retry import RetryPolicy, send_with_retries
 from .session import LazySession
@@ -185,6 +186,27 @@ class CloudRunTransport:
         if request.appid:
             query["from_appid"] = request.appid  # resource reuse: act for another account
         return await exchange(self.session(), url, request, query)
+
+    # Storage is not spoken on the Cloud Run channels yet: each step says so.
+
+    def _no_storage(self) -> TransportError:
+        return TransportError(
+            SYSTEM_ERROR,
+            "storage is not available over the cloudrun transport",
+            detail=(
+                "transport: cloudfn's storage calls speak the https and tcb transports only. "
+                "Fix: cloudfn.init(transport='https') (or 'tcb') for a function that uses storage"
+            ),
+        )
+
+    async def storage(self, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        raise self._no_storage()
+
+    async def upload(self, ticket: Mapping[str, Any], cloud_path: str, content: FileContent) -> ApiResponse:
+        raise self._no_storage()
+
+    async def fetch(self, url: str) -> ApiResponse:
+        raise self._no_storage()
 
     async def close(self) -> None:
         await self.session.close()

@@ -18,6 +18,7 @@ from .base import ApiRequest, ApiResponse
 from .errors import TransportError, network_errors
 from .retry import RetryPolicy, send_with_retries
 from .session import LazySession
+from .wechat_storage import WeChatStorage
 from .wire import exchange
 
 log = logging.getLogger("cloudfn.transport.https")
@@ -25,13 +26,14 @@ log = logging.getLogger("cloudfn.transport.https")
 DEFAULT_BASE_URL = "https://api.weixin.qq.com"
 
 
-class HttpsTransport:
+class HttpsTransport(WeChatStorage):
     """Sends API requests with ``?access_token=`` from a :class:`TokenProvider`.
 
     When the server rejects the token (40001/40014/42001) the token is dropped
     from the shared cache and the call is sent once more with a fresh one.
     Transient failures are retried by ``retry`` (see :mod:`.retry`), never
-    past ``deadline`` seconds from the start of the call.
+    past ``deadline`` seconds from the start of the call. Storage goes through
+    WeChat's HTTPS storage APIs (:mod:`.wechat_storage`).
     """
 
     def __init__(

@@ -18,6 +18,7 @@ import json
 import secrets
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from google.protobuf.message import DecodeError
@@ -26,8 +27,9 @@ from yarl import URL
 from ..api.media import is_media, media_part
 from ..errors import ERR_CODE, SYSTEM_ERROR
 from ..proto import CommApiData, CommOpenApiResp
-from .base import ApiRequest, ApiResponse
+from .base import ApiRequest, ApiResponse, FileContent
 from .errors import PlatformRefusal, TransportError, network_errors
+from .objects import fetch, put_stream
 from .session import LazySession
 
 # The Node SDK's TCB_ERR_CODE for the platform's JSON errors ({"code", "message"}).
@@ -217,6 +219,58 @@ class TcbTransport:
         # Worded as the Node SDK words it (toSDKError on a plain {errCode, errMsg}).
         message = f"{errcode} {ERR_CODE.get(errcode, '')}. {document.get('message', '')}"
         return TransportError(errcode, message, detail=f"the platform answered {code}")
+
+    # -- storage: the /admin channel's JSON actions, and the object store's URLs ----------
+
+    async def storage(self, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /admin`` with the action's JSON body, as the Node SDK sends it; the answer as is."""
+        env = str(params.get("env") or self.env)
+        body = {
+            "action": action,
+            **{k: v for k, v in params.items() if k != "env"},
+            "envName": env,
+            "wxCloudApiToken": "",
+            "wxCloudbaseAccesstoken": "",
+            "tcb_sessionToken": "",
+            "crossAuthorizationToken": "",
+        }
+        query = {"env": env, "seqId": secrets.token_hex(8)}
+        headers = {
+            "Authorization": f"TC3-HMAC-SHA256 Credential={self.secret_id}/cloudfn/tcb/tc3_request",
+            "Content-Type": "application/json",
+        }
+        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        with network_errors(self.url, setting="TCB_CONTEXT_CNFG"):
+            async with self.session().post(
+                self.url.update_query(query), data=payload, headers=headers
+            ) as response:
+                raw = await response.read()
+                status = response.status
+        try:
+            answer: Any = json.loads(raw) if status == 200 else None
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            return {
+                "code": "SYS_ERR",
+                "message": f"{action}: /admin answered HTTP {status} without a JSON object",
+            }
+        return answer
+
+    async def upload(self, ticket: Mapping[str, Any], cloud_path: str, content: FileContent) -> ApiResponse:
+        """PUT the file to the ticket's URL with the headers the Node SDK sends."""
+        authorization = str(ticket.get("authorization", ""))
+        headers = {
+            "Signature": authorization,
+            "x-cos-security-token": str(ticket.get("token", "")),
+            "x-cos-meta-fileid": str(ticket.get("cosFileId", "")),
+            "authorization": authorization,
+            "key": quote(cloud_path, safe="-_.!~*'()"),  # encodeURIComponent
+        }
+        return await put_stream(self.session(), str(ticket.get("url", "")), headers, content)
+
+    async def fetch(self, url: str) -> ApiResponse:
+        return await fetch(self.session(), url)
 
     async def close(self) -> None:
         await self.session.close()

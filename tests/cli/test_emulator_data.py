@@ -1,0 +1,44 @@
+"""``cloudfn emulator --data DIR``: files uploaded through the served emulator land on disk."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+from pathlib import Path
+
+import cloudfn
+from cloudfn.emulator.state import DEFAULT_APPID, DEFAULT_SECRET
+from tests.support.storage import ENV
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_emulator_data_dir(tmp_path: Path) -> None:
+    port = _free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "cloudfn",
+        "emulator",
+        "--port",
+        str(port),
+        "--data",
+        str(tmp_path / "data"),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        await asyncio.wait_for(process.stdout.readline(), 30)  # the banner: it listens
+        base = f"http://127.0.0.1:{port}"
+        async with cloudfn.init(env=ENV, base_url=base, appid=DEFAULT_APPID, secret=DEFAULT_SECRET) as cloud:
+            saved = await cloud.uploadFile({"cloudPath": "reports/day.csv", "fileContent": b"a,b\n1,2\n"})
+            assert (await cloud.downloadFile({"fileID": saved["fileID"]}))["fileContent"] == b"a,b\n1,2\n"
+    finally:
+        process.terminate()
+        await process.wait()
+    assert (tmp_path / "data" / "storage" / ENV / "reports" / "day.csv").read_bytes() == b"a,b\n1,2\n"

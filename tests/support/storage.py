@@ -1,0 +1,23 @@
+"""Shared by the storage tests: the environment they use and what they look up."""
+
+from __future__ import annotations
+
+from cloudfn.emulator.http import RequestLogEntry
+from cloudfn.emulator.server import RunningEmulator
+from cloudfn.storage.fileid import file_id
+
+from .paths import ROOT
+
+ENV = "storage-test"
+OTHER_ENV = "other-env"
+STORAGE_EXAMPLE = ROOT / "examples" / "storage"  # Node original and Python port, doing all four calls
+STORAGE_EVENTS = STORAGE_EXAMPLE / "events.jsonl"
+
+
+def storage_requests(emulator: RunningEmulator) -> list[RequestLogEntry]:
+    """The emulator's log of requests that were not WeChat API calls (storage, any channel)."""
+    return [r for r in emulator.state.requests if r.action]
+
+
+def missing_id(path: str = "nothing/here.txt") -> str:
+    return file_id(ENV, path)
