@@ -88,7 +88,14 @@ class OpenApiCaller:
                 api_fail(api, f"{violation.errmsg} rid: {local_rid()}"),
                 detail=f"{violation.detail} (checked locally; nothing was sent)",
             )
-        return ApiRequest(api=api, method=spec.method, path=spec.path, body=body, appid=appid)
+        return ApiRequest(
+            api=api,
+            method=spec.method,
+            path=spec.path,
+            body=body,
+            appid=appid,
+            query_fields=spec.query_fields,
+        )
 
     def _not_found(self, api: str) -> CloudSDKError:
         nearest = self.registry.closest(api)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .calls import NAMESPACES as CALL_NAMESPACES
 from .logistics import LOGISTICS
 from .namespace import AdminAction, Handler, Namespace
 from .storage import STORAGE
@@ -28,6 +29,7 @@ from .storage import STORAGE
 NAMESPACES: Mapping[str, Namespace] = {
     LOGISTICS.name: LOGISTICS,
     STORAGE.name: STORAGE,
+    **{namespace.name: namespace for namespace in CALL_NAMESPACES},
 }
 
 # Every API handler of every namespace, by API name.

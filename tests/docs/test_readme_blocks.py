@@ -20,21 +20,20 @@ from typing import Any
 
 import pytest
 
-from tests.support.paths import ROOT as REPO
-from tests.support.paths import SEED_DIR as EXAMPLE
+from tests.support.paths import README, ROOT, SEED_DIR
 from tests.support.runtime import clean_environ, run_cli
 
-README = (REPO / "README.md").read_text(encoding="utf-8")
+README_TEXT = README.read_text(encoding="utf-8")
 
 
 def _blocks(language: str) -> list[str]:
-    return re.findall(rf"^```{language}\n(.*?)^```", README, re.DOTALL | re.MULTILINE)
+    return re.findall(rf"^```{language}\n(.*?)^```", README_TEXT, re.DOTALL | re.MULTILINE)
 
 
 def _block_after(heading: str, language: str) -> str:
     """The first ```language block after ``heading`` (a line of the README)."""
-    start = README.index(f"\n{heading}\n")
-    match = re.search(rf"^```{language}\n(.*?)^```", README[start:], re.DOTALL | re.MULTILINE)
+    start = README_TEXT.index(f"\n{heading}\n")
+    match = re.search(rf"^```{language}\n(.*?)^```", README_TEXT[start:], re.DOTALL | re.MULTILINE)
     assert match is not None, f"no ```{language} block after {heading!r}"
     return match.group(1)
 
@@ -57,9 +56,9 @@ def test_the_porting_example_is_the_seed_example() -> None:
     """The side-by-side port in the README is the example's code, line for line."""
     [node] = _blocks("js")
     python = _block_after("</td><td>", "python")
-    assert node == (EXAMPLE / "index.js").read_text(encoding="utf-8").split("\n", 1)[1]
+    assert node == (SEED_DIR / "index.js").read_text(encoding="utf-8").split("\n", 1)[1]
     # index.py opens with a one-line docstring and a blank line the README leaves out.
-    assert python == (EXAMPLE / "index.py").read_text(encoding="utf-8").split("\n", 2)[2]
+    assert python == (SEED_DIR / "index.py").read_text(encoding="utf-8").split("\n", 2)[2]
 
 
 def test_quick_start_prints_what_the_readme_shows() -> None:
@@ -93,7 +92,7 @@ async def test_calling_wechat_from_python_against_the_documented_emulator() -> N
     command[command.index("--port") + 1] = str(port)
     server = subprocess.Popen(
         [sys.executable, "-m", *command],
-        cwd=REPO,
+        cwd=ROOT,
         env=clean_environ(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -112,7 +111,7 @@ async def test_calling_wechat_from_python_against_the_documented_emulator() -> N
         assert 'base_url="http://127.0.0.1:8080"' in block
         namespace: dict[str, Any] = {}
         with pytest.MonkeyPatch.context() as patch:
-            patch.chdir(REPO)  # config="config.json" is the repository's
+            patch.chdir(ROOT)  # config="config.json" is the repository's
             await _run_top_level(block.replace(":8080", f":{port}"), namespace)
         expected = json.loads(block.rstrip().splitlines()[-1].strip().removeprefix("# "))
         assert namespace["result"] == expected
