@@ -65,8 +65,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--data-dir",
+        "--data",
+        dest="data_dir",
         metavar="DIR",
-        help="the only directory the control API writes files in (default: a temporary one, removed at exit)",
+        help=(
+            "the emulator's own directory: cloud storage is kept there on disk (DIR/storage/<env>/<path>, "
+            "across restarts), and it is the only directory the control API writes files in "
+            "(default: storage in memory, control files in a temporary directory removed at exit)"
+        ),
     )
     parser.add_argument(
         "--request-log-size",
