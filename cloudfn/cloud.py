@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from . import DYNAMIC_CURRENT_ENV, environment
 from .api.call import CALL_TIMEOUT_S, OpenApiCaller
 from .api.proxy import OpenApiProxy
-from .api.registry import Registry, default_registry
+from .api.registry import Registry, registry_with, user_spec_dirs
 from .config import FunctionConfig
 from .errors import CloudSDKError, ConfigError
 from .redact import Secret
@@ -52,6 +52,8 @@ class Settings:
     token_store: str = field(default=DEFAULT_TOKEN_STORE, repr=False)  # a Redis URL may hold a password
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     cloudrun_token_file: str = DEFAULT_TOKEN_FILE
+    # Users' spec folders (init(specs=...) / CLOUDFN_SPECS), read after the shipped specs.
+    specs: tuple[str, ...] = ()
     # The invocation environment the rest was resolved from (cloudfn.environment),
     # for transports that read platform variables themselves (tcb).
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -74,6 +76,7 @@ class Settings:
         token_store: str | None = None,
         retry: RetryPolicy | Mapping[str, Any] | None = None,
         cloudrun_token_file: str | None = None,
+        specs: Sequence[str | Path] | None = None,
     ) -> Settings:
         config_source = config if config is not None else environ.get("CLOUDFN_CONFIG") or None
         loaded = (
@@ -121,6 +124,7 @@ class Settings:
             cloudrun_token_file=cloudrun_token_file
             or environ.get("CLOUDFN_CLOUDRUN_TOKEN_FILE")
             or DEFAULT_TOKEN_FILE,
+            specs=tuple(str(d) for d in (specs if specs is not None else user_spec_dirs(environ))),
             environ=dict(environ),
         )
 
@@ -163,7 +167,7 @@ class Cloud:
         token_store: TokenStore | None = None,
     ) -> None:
         self.settings = settings
-        self.registry = registry or default_registry()
+        self.registry = registry or registry_with(settings.specs)
         # A store this Cloud made from a URL is closed with it; one passed in belongs to the caller.
         self._owned_store: TokenStore | None = None
         if (
@@ -300,6 +304,7 @@ def init(
     transport: Transport | str | None = None,
     retry: RetryPolicy | Mapping[str, Any] | None = None,
     cloudrun_token_file: str | None = None,
+    specs: Sequence[str | Path] | None = None,
 ) -> Cloud:
     """Create a Cloud, like ``cloud.init()`` in the Node SDK.
 
@@ -314,6 +319,11 @@ def init(
     ``CLOUDFN_TOKEN_STORE``); ``transport`` is a Transport or one of ``https``,
     ``cloudrun``, ``cloudrun-token``, ``tcb`` (``CLOUDFN_TRANSPORT``); ``retry`` a
     RetryPolicy or its fields (``CLOUDFN_RETRY_*``).
+
+    ``specs`` adds APIs: folders of the user's own holding
+    ``<namespace>/<method>.json`` spec files in the shipped format
+    (``CLOUDFN_SPECS``, folders joined by ``os.pathsep``); a user's spec wins
+    over a shipped one of the same name.
     """
     node_options = dict(options or {})
     if env is None and "env" in node_options:
@@ -344,6 +354,7 @@ def init(
         token_store=token_store if isinstance(token_store, str) else None,
         retry=retry,
         cloudrun_token_file=cloudrun_token_file,
+        specs=specs,
     )
     global _current
     _current = Cloud(
