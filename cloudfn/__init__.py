@@ -25,10 +25,11 @@ _LAZY = {
     "run_sync": "cloudfn.sync",
     "BlockingCloud": "cloudfn.sync",
     "openapi": "cloudfn.cloud",
+    "getOpenData": "cloudfn.cloud",
 }
 
 if TYPE_CHECKING:
-    from .cloud import Cloud, init, openapi
+    from .cloud import Cloud, getOpenData, init, openapi
     from .config import FunctionConfig
     from .runtime.context import get_wx_context, getWXContext
     from .sync import BlockingCloud, run_sync
@@ -50,6 +51,7 @@ __all__ = [
     "CloudSDKError",
     "FunctionConfig",
     "__version__",
+    "getOpenData",
     "getWXContext",
     "get_wx_context",
     "init",

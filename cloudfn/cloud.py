@@ -233,6 +233,14 @@ class Cloud:
         """``cloud.call("logistics.updatePrinter", {...})``: the same as the attribute form."""
         return await self._caller.call(api, data, appid=appid, convert_case=convert_case)
 
+    async def getOpenData(self, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """``cloud.getOpenData({"list": [cloudID, ...]})``: each cloudID's open data, as the Node SDK answers."""
+        from .api.open_data import get_open_data
+
+        return await get_open_data(options, transport=self.transport, registry=self.registry)
+
+    get_open_data = getOpenData
+
     async def close(self) -> None:
         await self.transport.close()
         if self._owned_store is not None:
@@ -281,6 +289,15 @@ class _CurrentCloudCaller:
                 detail="init: no Cloud yet. Fix: call cloudfn.init() before cloudfn.openapi...",
             )
         return _current.call(api, data, appid=appid, convert_case=convert_case)
+
+
+async def getOpenData(options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``cloudfn.getOpenData({...})`` on the Cloud the last ``init()`` made, as the Node SDK exports it."""
+    if _current is None:
+        raise CloudSDKError(
+            -1, NOT_INITIALISED, detail="init: no Cloud yet. Fix: call cloudfn.init() before getOpenData"
+        )
+    return await _current.getOpenData(options)
 
 
 # ``cloudfn.init(); cloudfn.openapi.logistics.updatePrinter(...)``, the Node shape.
@@ -365,4 +382,4 @@ def init(
     return _current
 
 
-__all__ = ["DYNAMIC_CURRENT_ENV", "Cloud", "CloudSDKError", "Settings", "init"]
+__all__ = ["DYNAMIC_CURRENT_ENV", "Cloud", "CloudSDKError", "Settings", "getOpenData", "init"]
