@@ -128,7 +128,7 @@ async def test_api_not_in_config_is_refused_by_the_platform_and_not_sent(
 
     assert info.value.to_json() == {"errCode": -604101, "errMsg": "system error: error code: -604101"}
     assert "logistics.updatePrinter" in str(info.value) and str(config) in str(info.value)
-    assert emulator.state.requests == []  # not even a token was fetched
+    assert not emulator.state.requests  # not even a token was fetched
 
 
 async def test_api_without_a_spec_says_how_to_add_one(seed_cloud: Cloud, emulator: RunningEmulator) -> None:
@@ -146,7 +146,7 @@ async def test_api_without_a_spec_says_how_to_add_one(seed_cloud: Cloud, emulato
     # The fix is a folder of the user's own, never a file inside the installed package.
     assert "write SPECS/logistics/updatePrinters.json in a folder of your own" in str(err)
     assert "cloudfn.init(specs=[SPECS]) or CLOUDFN_SPECS=SPECS" in str(err)
-    assert emulator.state.requests == []
+    assert not emulator.state.requests
 
 
 def test_error_serialises_like_the_node_sdk_error() -> None:
