@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,9 @@ import pytest
 import cloudfn
 from cloudfn.api.registry import Registry, registry_with, spec_root
 from cloudfn.emulator.server import RunningEmulator, run_emulator
+from cloudfn.emulator.state import DEFAULT_APPID, DEFAULT_SECRET
 from cloudfn.errors import CloudSDKError, ConfigError
+from tests.emulator.test_emulator_http import free_port, token_for, wait_for_port
 from tests.support.runtime import clean_environ, run_cli, write_function
 
 ECHO_SPEC: dict[str, Any] = {
@@ -141,3 +145,34 @@ def test_check_specs_accepts_a_users_api_and_names_the_fixes(user_specs: Path, t
     assert by_env.stdout == done.stdout
     missing = run_cli("check", str(directory), "--specs", str(tmp_path / "nope"))
     assert missing.returncode == 1 and "--specs: specs:" in missing.stdout
+
+
+async def test_the_emulator_command_serves_a_users_api_with_specs(user_specs: Path) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "cloudfn", "emulator", "--port", str(port), "--specs", str(user_specs)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean_environ(PYTHONUNBUFFERED="1")
+    )
+    try:
+        await wait_for_port(port, process)
+        base = f"http://127.0.0.1:{port}"
+        async with cloudfn.init(base_url=base, appid=DEFAULT_APPID, secret=DEFAULT_SECRET) as cloud:
+            # The client without the folder does not know the API: a raw call shows the route.
+            async with aiohttp.ClientSession() as http:
+                token = await token_for(http, base, DEFAULT_APPID, DEFAULT_SECRET)
+                async with http.post(
+                    f"{base}/wxa/demo/echo", params={"access_token": token}, json={"text": "hi"}
+                ) as answered:
+                    assert await answered.json() == {"errcode": 0, "errmsg": "ok", "echoed": "hello"}
+                async with http.post(
+                    f"{base}/wxa/demo/echo", params={"access_token": token}, json={"text": "far too long"}
+                ) as refused:
+                    assert (await refused.json())["errcode"] == 40097
+            with pytest.raises(CloudSDKError) as info:
+                await cloud.openapi.demo.echo({"text": "hi"})
+            assert info.value.errCode == -604100
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    missing = run_cli("emulator", "--specs", str(user_specs / "nope"))
+    assert missing.returncode != 0 and "--specs: specs:" in missing.stderr
