@@ -176,3 +176,29 @@ async def test_the_emulator_command_serves_a_users_api_with_specs(user_specs: Pa
         process.wait(timeout=10)
     missing = run_cli("emulator", "--specs", str(user_specs / "nope"))
     assert missing.returncode != 0 and "--specs: specs:" in missing.stderr
+
+
+def test_invoke_reads_cloudfn_specs_for_the_function_and_its_emulator(
+    user_specs: Path, tmp_path: Path
+) -> None:
+    source = """
+    import cloudfn
+
+    cloud = cloudfn.init()
+
+
+    async def main(event, context):
+        return await cloud.openapi.demo.echo({"text": event["text"]})
+    """
+    directory = write_function(tmp_path, "echo", source, {"permissions": {"openapi": ["demo.echo"]}})
+    done = run_cli(
+        "invoke",
+        str(directory),
+        "--event",
+        '{"text": "hi"}',
+        env=clean_environ(CLOUDFN_SPECS=str(user_specs)),
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"echoed": "hello", "errMsg": "openapi.demo.echo:ok", "errCode": 0}
+    without = run_cli("invoke", str(directory), "--event", '{"text": "hi"}')
+    assert "-604100" in without.stdout + without.stderr
