@@ -164,7 +164,7 @@ class Registry:
             folder = root.joinpath(namespace)
             if not _is_namespace(folder):
                 continue
-            for relative, document in iter_namespace_documents(folder):
+            for relative, document in self._documents(root, folder):
                 try:
                     spec = ApiSpec.from_document(document)
                 except (KeyError, TypeError, AttributeError, ValueError) as exc:
@@ -178,6 +178,16 @@ class Registry:
                 elif spec.name in shipped:
                     log.debug("%s: the spec in %s overrides the shipped one", spec.name, root)
                 self._specs[spec.name] = spec
+
+    @staticmethod
+    def _documents(root: Traversable, folder: Traversable) -> Iterator[tuple[str, dict[str, Any]]]:
+        try:
+            yield from iter_namespace_documents(folder)
+        except json.JSONDecodeError as exc:
+            raise ValueError(
+                f"{root}/{folder.name}: a spec file there is not JSON ({exc}). Fix: correct the file "
+                "(`cloudfn check DIR --specs FOLDER` names it and checks every spec's format)"
+            ) from None
 
     def _load_all(self) -> None:
         if self._complete:
@@ -276,6 +286,34 @@ def where_to_add(api: str, registry: Registry) -> str:
     )
 
 
+def spec_file_problems(folder: Path) -> list[str]:
+    """What is wrong with each spec file of a user's folder (format: ``cloudfn/formats/api.schema.json``)."""
+    from jsonschema import Draft202012Validator
+
+    from ..formats import API_SPEC, load_format
+
+    validator = Draft202012Validator(load_format(API_SPEC))
+    problems: list[str] = []
+    for path in sorted(folder.glob("*/*.json")):
+        if not _is_namespace(path.parent):
+            continue
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: not JSON ({exc}). Fix: correct the file")
+            continue
+        for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
+            where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+            problems.append(f"{path}: {where}: {error.message}. Fix: follow the spec format (docs/apis.md)")
+        expected = f"{path.parent.name}.{path.stem}"
+        if isinstance(document, dict) and document.get("api") not in (None, expected):
+            problems.append(
+                f"{path}: api is {document.get('api')!r} but the file says {expected}. "
+                f'Fix: write "api": "{expected}" or move the file to <namespace>/<method>.json'
+            )
+    return problems
+
+
 __all__ = [
     "SCHEMA_DIR",
     "SPECS_VARIABLE",
@@ -285,6 +323,7 @@ __all__ = [
     "environ_registry",
     "iter_spec_documents",
     "registry_with",
+    "spec_file_problems",
     "spec_root",
     "user_spec_dirs",
     "where_to_add",

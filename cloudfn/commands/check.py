@@ -82,7 +82,7 @@ def permission_problem(name: str, registry: Registry) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..api.registry import registry_with, user_spec_dirs
+    from ..api.registry import registry_with, spec_file_problems, user_spec_dirs
     from ..config import FunctionConfig
     from ..errors import ConfigError
     from ..runtime.cron import CronError, parse_cron, parse_timezone
@@ -112,6 +112,11 @@ def run(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             print(f"error: --specs: {exc}")
             return 1
+        for folder in registry.user_roots:
+            spec_problems = spec_file_problems(folder)
+            problems += spec_problems
+            if spec_problems:
+                registry = registry_with([])  # permissions are checked against the shipped specs alone
         for name in sorted(config.permissions):
             if name not in registry:
                 problems.append(f"{config_path}: permissions.openapi: {permission_problem(name, registry)}")

@@ -202,3 +202,22 @@ def test_invoke_reads_cloudfn_specs_for_the_function_and_its_emulator(
     assert json.loads(done.stdout) == {"echoed": "hello", "errMsg": "openapi.demo.echo:ok", "errCode": 0}
     without = run_cli("invoke", str(directory), "--event", '{"text": "hi"}')
     assert "-604100" in without.stdout + without.stderr
+
+
+def test_check_specs_names_each_broken_spec_file(tmp_path: Path) -> None:
+    folder = tmp_path / "bad-specs"
+    write_spec(folder, {**ECHO_SPEC, "api": "demo.other"})  # written as demo/other.json...
+    (folder / "demo" / "other.json").rename(folder / "demo" / "echo.json")  # ...and misfiled
+    (folder / "demo" / "broken.json").write_text("{nope", encoding="utf-8")
+    (folder / "demo" / "partial.json").write_text('{"api": "demo.partial", "method": 1}', encoding="utf-8")
+    directory = write_function(tmp_path, "fn", "async def main(event, context):\n    return 1\n", {})
+    done = run_cli("check", str(directory), "--specs", str(folder))
+    assert done.returncode == 1
+    assert f"{folder / 'demo' / 'broken.json'}: not JSON" in done.stdout
+    assert f"{folder / 'demo' / 'echo.json'}: api is 'demo.other' but the file says demo.echo" in done.stdout
+    assert f"{folder / 'demo' / 'partial.json'}: method: 1 is not one of ['GET', 'POST']" in done.stdout
+    assert f"{folder / 'demo' / 'partial.json'}: (top level): 'path' is a required property" in done.stdout
+    # At call time a file that is not JSON is named too, with the way to find it.
+    with pytest.raises(ValueError) as info:
+        registry_with([folder]).get("demo.echo")
+    assert f"{folder}/demo: a spec file there is not JSON" in str(info.value)
