@@ -25,11 +25,13 @@ _LAZY = {
     "run_sync": "cloudfn.sync",
     "BlockingCloud": "cloudfn.sync",
     "openapi": "cloudfn.cloud",
+    "callFunction": "cloudfn.cloud",
+    "call_function": "cloudfn.cloud",
     "getOpenData": "cloudfn.cloud",
 }
 
 if TYPE_CHECKING:
-    from .cloud import Cloud, getOpenData, init, openapi
+    from .cloud import Cloud, call_function, callFunction, getOpenData, init, openapi
     from .config import FunctionConfig
     from .runtime.context import get_wx_context, getWXContext
     from .sync import BlockingCloud, run_sync
@@ -51,6 +53,8 @@ __all__ = [
     "CloudSDKError",
     "FunctionConfig",
     "__version__",
+    "callFunction",
+    "call_function",
     "getOpenData",
     "getWXContext",
     "get_wx_context",

@@ -184,7 +184,7 @@ class Cloud:
             registry=self.registry,
             transport=self.transport,
             permissions=config.permissions if config is not None else None,
-            permissions_source=str(config.path) if config is not None and config.path else "config.json",
+            permissions_source=config.permissions_source if config is not None else "config.json",
             validate=settings.validate,
             timeout=settings.timeout,
         )
@@ -240,6 +240,19 @@ class Cloud:
         return await get_open_data(options, transport=self.transport, registry=self.registry)
 
     get_open_data = getOpenData
+
+    async def callFunction(self, options: Any) -> dict[str, Any]:
+        """``cloud.callFunction({"name": ..., "data": {...}})``: another cloud function's result.
+
+        ``{"result": ..., "errMsg": "callFunction:ok", "requestID": ...}`` as the
+        Node SDK returns it; a failure raises :class:`cloudfn.functions.FunctionCallError`
+        (``errCode`` -1, ``errMsg`` ``callFunction:fail ...``), bad arguments a CloudSDKError.
+        """
+        from .functions.client import call_function
+
+        return await call_function(self, options)
+
+    call_function = callFunction
 
     async def close(self) -> None:
         await self.transport.close()
@@ -299,6 +312,19 @@ async def getOpenData(options: Mapping[str, Any] | None = None) -> dict[str, Any
         )
     return await _current.getOpenData(options)
 
+
+async def callFunction(options: Any) -> dict[str, Any]:
+    """Module-level ``cloudfn.callFunction(...)``: through the Cloud the last ``init()`` made."""
+    if _current is None:
+        raise CloudSDKError(
+            -1,
+            NOT_INITIALISED,
+            detail="init: no Cloud yet. Fix: call cloudfn.init() before cloudfn.callFunction(...)",
+        )
+    return await _current.callFunction(options)
+
+
+call_function = callFunction
 
 # ``cloudfn.init(); cloudfn.openapi.logistics.updatePrinter(...)``, the Node shape.
 openapi = OpenApiProxy(_CurrentCloudCaller())  # type: ignore[arg-type]
