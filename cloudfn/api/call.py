@@ -131,7 +131,12 @@ class OpenApiCaller:
             raise CloudSDKError(
                 OPENAPI_TIMEOUT,
                 api_fail(api, f"call open API timeout after {self.timeout:g}s"),
-                detail="timeout: the server did not answer in time. Fix: retry, or raise timeout= in cloudfn.init()",
+                detail=(
+                    f"timeout: the call did not finish within {self.timeout:g}s (waiting on the token "
+                    "store, the token endpoint or the API server). Fix: check that each is reachable "
+                    "(a hung token store is reported as such after its own socket timeout), retry, or "
+                    "raise timeout= in cloudfn.init()"
+                ),
             ) from None
         except PlatformRefusal as exc:
             # The Node SDK throws the platform's refusal as it comes, without the api prefix.

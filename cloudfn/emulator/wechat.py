@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from ..api.media import loggable
 from ..api.registry import ApiSpec, Registry
@@ -162,16 +163,20 @@ async def read_multipart(request: web.Request) -> dict[str, Any]:
         while (part := await reader.next()) is not None:
             if not isinstance(part, BodyPartReader) or not part.name:
                 continue
-            data = bytes(await part.read(decode=False))
-            total += len(data)
-            if total > MAX_BODY_BYTES:
-                raise BadBody(47001, "data format error")
+            chunks = []
+            # Counted while read: a part is never held beyond the body limit.
+            while chunk := await part.read_chunk():
+                total += len(chunk)
+                if total > MAX_BODY_BYTES:
+                    raise BadBody(47001, "data format error")
+                chunks.append(chunk)
+            data = b"".join(chunks)
             if part.filename is not None:
                 content_type = part.headers.get("Content-Type", "application/octet-stream")
                 fields[part.name] = {"contentType": content_type, "value": data, "fileName": part.filename}
             else:
                 fields[part.name] = data.decode("utf-8", errors="replace")
-    except (ValueError, AssertionError):  # a malformed multipart body
+    except (ValueError, AssertionError, LookupError, HttpProcessingError):  # a malformed multipart body
         raise BadBody(47001, "data format error") from None
     request[BODY] = b""
     request[LOGGED_BODY] = {k: loggable(v) for k, v in fields.items()}
