@@ -9,7 +9,9 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+
+from ..runtime.loader import DEFAULT_LOAD_TIMEOUT_S
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout", type=float, help="seconds before the invocation fails (default: config.json's, else 3)"
+    )
+    parser.add_argument(
+        "--load-timeout",
+        type=float,
+        default=DEFAULT_LOAD_TIMEOUT_S,
+        help=f"seconds the module's top-level code may take to load (default {DEFAULT_LOAD_TIMEOUT_S:g})",
     )
 
 
@@ -66,6 +74,14 @@ def read_event(value: str) -> dict[str, Any]:
 
 
 async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
+    # What the function prints (at import, in the handler, from a thread still
+    # running after its timeout) is its log: stdout is kept for the result alone.
+    result_stream = sys.stdout
+    with contextlib.redirect_stdout(sys.stderr):
+        return await _invoke_quietly(args, event, result_stream)
+
+
+async def _invoke_quietly(args: argparse.Namespace, event: dict[str, Any], result_stream: TextIO) -> int:
     from ..emulator.state import SEED_OPENID
     from ..runtime.backend import configured, start_embedded_emulator
     from ..runtime.project import Project, ProjectError
@@ -79,7 +95,11 @@ async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
             default_openid = SEED_OPENID
         try:
             project = await Project.open(
-                args.directory, emulator=emulator, runner_environ=runner_environ, only=args.function
+                args.directory,
+                emulator=emulator,
+                runner_environ=runner_environ,
+                only=args.function,
+                load_timeout=args.load_timeout,
             )
         except ProjectError as exc:
             print(f"cloudfn invoke: {exc}", file=sys.stderr)
@@ -101,11 +121,9 @@ async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
             "SOURCE": args.source,
             "ENV": os.environ.get("TCB_ENV") or "local",
         }
-        # The handler's print() output is its log: keep stdout for the result alone.
-        with contextlib.redirect_stdout(sys.stderr):
-            result = await project.invoke(name, event, wx_context=wx_context, timeout=args.timeout)
+        result = await project.invoke(name, event, wx_context=wx_context, timeout=args.timeout)
     if result.result is not None or result.ok:
-        print(json.dumps(result.result, ensure_ascii=False), flush=True)
+        print(json.dumps(result.result, ensure_ascii=False), file=result_stream, flush=True)
     if result.ok:
         return 0
     if result.error_kind == "raised" and result.traceback:
@@ -118,5 +136,8 @@ async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..runtime.threads import exit_leaving_stuck_threads
+
     event = read_event(args.event)
-    return asyncio.run(_invoke(args, event))
+    # A plain def handler past its timeout, or a hung import, must not keep the process alive.
+    return exit_leaving_stuck_threads(asyncio.run(_invoke(args, event)))

@@ -41,7 +41,7 @@ from .invoke import (
     InvocationResult,
     invoke,
 )
-from .loader import CloudFunction, FunctionLoadError, load_config, load_function
+from .loader import CloudFunction, FunctionLoadError, load_config, load_function, load_function_in_time
 from .node import ENTRY_FILE as NODE_ENTRY
 from .node import NodeRunner, NodeSetupError, check_node_dir, find_node, node_platform_environ
 
@@ -209,7 +209,7 @@ class Project:
         # Where a called function not loaded yet is looked for (the folder around a single
         # function, or the project's), and how to load it: set by open().
         self._siblings: Path | None = None
-        self._load_options: tuple[Mapping[str, str], str] = ({}, "local")
+        self._load_options: tuple[Mapping[str, str], str, float | None] = ({}, "local", None)
         self._loading = asyncio.Lock()
 
     @property
@@ -225,6 +225,7 @@ class Project:
         runner_environ: Mapping[str, str] | None = None,
         only: str | None = None,
         env: str = "local",
+        load_timeout: float | None = None,
     ) -> Project:
         """Load every function (or only the one named ``only``); attach to ``emulator`` if given."""
         sources, single = discover(directory)
@@ -239,11 +240,11 @@ class Project:
         environ = dict(runner_environ or {})
         project = cls(Path(directory), {}, single=single)
         project._siblings = sources[0].directory.parent
-        project._load_options = (environ, env)
+        project._load_options = (environ, env, load_timeout)
         project._emulator = emulator
         try:
             for source in sources:
-                project.functions[source.name] = await _load(source, emulator, environ, env)
+                project.functions[source.name] = await _load(source, emulator, environ, env, load_timeout)
         except BaseException:
             await project.close()
             raise
@@ -263,9 +264,9 @@ class Project:
             return False
         async with self._loading:
             if name not in self.functions:
-                environ, env = self._load_options
+                environ, env, load_timeout = self._load_options
                 source = FunctionSource(name, folder, language)
-                self.functions[name] = await _load(source, self._emulator, environ, env)
+                self.functions[name] = await _load(source, self._emulator, environ, env, load_timeout)
                 if self._emulator is not None:
                     self._emulator.state.project.languages = self.languages
         return True
@@ -365,13 +366,20 @@ async def _load(
     emulator: RunningEmulator | None,
     runner_environ: Mapping[str, str],
     env: str,
+    load_timeout: float | None = None,
 ) -> ProjectFunction:
     if source.language == PYTHON:
-        # As the platform sets it for every function: the environment its cloud.init() resolves
-        # (DYNAMIC_CURRENT_ENV, storage's env) unless the caller's environment names one.
-        environ = {"TCB_ENV": env, **runner_environ}
+        # Against the embedded emulator the function runs in its environment ("local", as in the
+        # platform's local debugging), which cloud.init() resolves DYNAMIC_CURRENT_ENV to and
+        # storage needs; in production the platform's own TCB_ENV (or x-wx-env) applies.
+        environ = {"TCB_ENV": env, **runner_environ} if emulator is not None else dict(runner_environ)
         try:
-            return PythonProjectFunction(load_function(source.directory, runner_environ=environ))
+            if load_timeout is None:
+                return PythonProjectFunction(load_function(source.directory, runner_environ=environ))
+            loaded = await load_function_in_time(
+                source.directory, runner_environ=environ, timeout=load_timeout
+            )
+            return PythonProjectFunction(loaded)
         except FunctionLoadError as exc:
             raise ProjectError(str(exc)) from None
     try:
@@ -390,7 +398,7 @@ async def _load(
         grant = None
         if emulator is not None:
             # One SecretId per process: the emulator then knows which invocation calls.
-            grant = emulator.state.functions.register(source.name, sorted(config.permissions)).public()
+            grant = emulator.state.functions.register(source.name, sorted(config.permissions)).issued()
         return {**config.env_variables, **node_platform_environ(admin_url, grant, env)}
 
     runner = NodeRunner(source.directory, process_environ)

@@ -47,7 +47,7 @@ async def test_bad_arguments_fail_as_in_the_node_sdk_and_nothing_is_sent(options
         with pytest.raises(cloudfn.CloudSDKError) as caught:
             await cloud.callFunction(options)
         assert caught.value.to_json() == {"errCode": -1, "errMsg": message}
-        assert emulator.state.requests == []
+        assert list(emulator.state.requests) == []
 
 
 @pytest.mark.parametrize("transport", ["https", "tcb"])
