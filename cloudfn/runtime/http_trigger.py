@@ -307,7 +307,7 @@ async def serve_project(
 ) -> None:
     """Serve until SIGTERM/SIGINT; then stop accepting and let in-flight invocations finish."""
     app = create_function_app(project, options)
-    limits = [options.timeout or f.config.timeout or FUNCTION_TIMEOUT_S for f in project.functions.values()]
+    limit = max(options.timeout or f.config.timeout or FUNCTION_TIMEOUT_S for f in project.functions.values())
     # lingering_time: after a refused body (413, 408) the rest is read and
     # discarded (never held) for up to this long, so that a client still
     # sending gets to read the answer, then the connection closes.
@@ -316,7 +316,7 @@ async def serve_project(
     runner = web.AppRunner(
         app,
         access_log=None,
-        shutdown_timeout=max(limits) + 5,
+        shutdown_timeout=limit + 5,
         lingering_time=LINGERING_S,
         read_bufsize=READ_BUFSIZE,
     )
@@ -343,8 +343,7 @@ async def serve_project(
     if project.single:
         [name] = project.functions
         announce(
-            f"cloudfn serve: {name} on {http_url(host, sock)} "
-            f"(timeout {limits[0]:g}s, timer triggers: {timers})"
+            f"cloudfn serve: {name} on {http_url(host, sock)} (timeout {limit:g}s, timer triggers: {timers})"
         )
     else:
         listing = ", ".join(f"{n} ({lang})" for n, lang in project.languages.items())

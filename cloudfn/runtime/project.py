@@ -41,7 +41,13 @@ from .invoke import (
     InvocationResult,
     invoke,
 )
-from .loader import CloudFunction, FunctionLoadError, load_config, load_function, load_function_in_time
+from .loader import (
+    DEFAULT_LOAD_TIMEOUT_S,
+    CloudFunction,
+    FunctionLoadError,
+    load_config,
+    load_function_in_time,
+)
 from .node import ENTRY_FILE as NODE_ENTRY
 from .node import NodeRunner, NodeSetupError, check_node_dir, find_node, node_platform_environ
 
@@ -209,7 +215,7 @@ class Project:
         # Where a called function not loaded yet is looked for (the folder around a single
         # function, or the project's), and how to load it: set by open().
         self._siblings: Path | None = None
-        self._load_options: tuple[Mapping[str, str], str, float | None] = ({}, "local", None)
+        self._load_options: tuple[Mapping[str, str], str, float] = ({}, "local", DEFAULT_LOAD_TIMEOUT_S)
         self._loading = asyncio.Lock()
 
     @property
@@ -225,7 +231,7 @@ class Project:
         runner_environ: Mapping[str, str] | None = None,
         only: str | None = None,
         env: str = "local",
-        load_timeout: float | None = None,
+        load_timeout: float = DEFAULT_LOAD_TIMEOUT_S,
     ) -> Project:
         """Load every function (or only the one named ``only``); attach to ``emulator`` if given."""
         sources, single = discover(directory)
@@ -366,7 +372,7 @@ async def _load(
     emulator: RunningEmulator | None,
     runner_environ: Mapping[str, str],
     env: str,
-    load_timeout: float | None = None,
+    load_timeout: float,
 ) -> ProjectFunction:
     if source.language == PYTHON:
         # Against the embedded emulator the function runs in its environment ("local", as in the
@@ -374,12 +380,9 @@ async def _load(
         # storage needs; in production the platform's own TCB_ENV (or x-wx-env) applies.
         environ = {"TCB_ENV": env, **runner_environ} if emulator is not None else dict(runner_environ)
         try:
-            if load_timeout is None:
-                return PythonProjectFunction(load_function(source.directory, runner_environ=environ))
-            loaded = await load_function_in_time(
-                source.directory, runner_environ=environ, timeout=load_timeout
+            return PythonProjectFunction(
+                await load_function_in_time(source.directory, runner_environ=environ, timeout=load_timeout)
             )
-            return PythonProjectFunction(loaded)
         except FunctionLoadError as exc:
             raise ProjectError(str(exc)) from None
     try:
