@@ -105,7 +105,8 @@ class Settings:
         else:
             policy = RetryPolicy(**retry)
         if env == DYNAMIC_CURRENT_ENV or env is None:
-            env = environ.get("TCB_ENV") or environ.get("SCF_NAMESPACE") or None
+            # The platform's variables first; CLOUDFN_ENV is cloudfn's own default (the runners set it).
+            env = environ.get("TCB_ENV") or environ.get("SCF_NAMESPACE") or environ.get("CLOUDFN_ENV") or None
         return cls(
             base_url=(base_url or environ.get("CLOUDFN_BASE_URL") or default_base).rstrip("/"),
             appid=appid or environ.get("CLOUDFN_APPID") or None,

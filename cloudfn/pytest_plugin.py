@@ -204,7 +204,10 @@ def cloud(wx_emulator: WxEmulator, _cloudfn_loop: BackgroundLoop) -> Iterator[Cl
     from .transport.https import HttpsTransport
 
     settings = Settings(
-        base_url=wx_emulator.base_url, appid=wx_emulator.appid, secret=Secret(wx_emulator.secret)
+        base_url=wx_emulator.base_url,
+        appid=wx_emulator.appid,
+        secret=Secret(wx_emulator.secret),
+        env=wx_emulator.environ["CLOUDFN_ENV"],  # storage keeps files in the runners' environment
     )
     inner = HttpsTransport(appid=wx_emulator.appid, secret=settings.secret, base_url=wx_emulator.base_url)
     instance = Cloud(settings, transport=LoopBoundTransport(inner, _cloudfn_loop.loop))

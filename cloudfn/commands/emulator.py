@@ -69,9 +69,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="data_dir",
         metavar="DIR",
         help=(
-            "the emulator's own files: cloud storage under DIR/storage/<env>/<path>, kept across "
-            "restarts, and the only directory the control API writes in (default: storage in memory, "
-            "a temporary directory removed at exit)"
+            "the emulator's own directory: cloud storage is kept there on disk (DIR/storage/<env>/<path>, "
+            "across restarts), and it is the only directory the control API writes files in "
+            "(default: storage in memory, control files in a temporary directory removed at exit)"
         ),
     )
     parser.add_argument(

@@ -35,6 +35,8 @@ async def test_the_storage_port_matches_its_original(transport: str) -> None:
     assert read["read"] == {"text": "一本书", "statusCode": 200, "errMsg": "downloadFile:ok"}
     linked = json.loads(by_name["save, then link to it"].python)["link"]["fileList"][0]
     assert "/__cos__/" in linked["tempFileURL"] and linked["maxAge"] == 86400
+    code = json.loads(by_name["a mini program code, kept and linked"].node)["saveQRCode"]
+    assert code["contentType"] == "image/png" and code["size"] > 0
     refused = json.loads(by_name["a path with .."].node)
     assert refused["code"] == "INVALID_PARAM" and refused["errMsg"].startswith(
         "uploadFile:fail path: cloudPath"

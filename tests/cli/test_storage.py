@@ -1,15 +1,18 @@
-"""``cloudfn emulator --data DIR``: files uploaded through the served emulator land on disk."""
+"""Storage through the CLI: ``cloudfn emulator --data DIR`` keeps files on disk; ``cloudfn invoke``
+gives a function an environment to keep its files in."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import sys
 from pathlib import Path
 
 import cloudfn
 from cloudfn.emulator.state import DEFAULT_APPID, DEFAULT_SECRET
-from tests.support.storage import ENV
+from tests.support.runtime import clean_environ, run_cli
+from tests.support.storage import ENV, STORAGE_EXAMPLE
 
 
 def _free_port() -> int:
@@ -42,3 +45,13 @@ async def test_emulator_data_dir(tmp_path: Path) -> None:
         process.terminate()
         await process.wait()
     assert (tmp_path / "data" / "storage" / ENV / "reports" / "day.csv").read_bytes() == b"a,b\n1,2\n"
+
+
+def test_invoke_a_function_that_uses_storage() -> None:
+    event = json.dumps({"cloudPath": "a/b.txt", "text": "kept", "steps": ["save", "read", "remove"]})
+    completed = run_cli("invoke", str(STORAGE_EXAMPLE), "--event", event, env=clean_environ(TCB_ENV=""))
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout)
+    assert result["save"]["fileID"] == "cloud://local.6c6f-local-1300000000/a/b.txt"
+    assert result["read"]["text"] == "kept"
+    assert result["remove"]["fileList"][0]["status"] == 0
