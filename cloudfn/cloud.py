@@ -223,6 +223,7 @@ class Cloud:
             credentials=settings.credentials,
             retry=settings.retry,
             deadline=settings.timeout,
+            env=settings.env,
         )
 
     async def call(
