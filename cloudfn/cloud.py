@@ -31,6 +31,7 @@ from .transport.retry import RetryPolicy
 TRANSPORTS = ("https", "cloudrun", "cloudrun-token", "tcb")
 
 if TYPE_CHECKING:
+    from .database import Database
     from .sync import BlockingCloud
 
 _FALSE_WORDS = {"0", "false", "no", "off"}
@@ -171,6 +172,8 @@ class Cloud:
     ) -> None:
         self.settings = settings
         self.registry = registry or default_registry()
+        # init({throwOnNotFound: false}): document.get() of a missing document gives data None.
+        self.throw_on_not_found = True
         # A store this Cloud made from a URL is closed with it; one passed in belongs to the caller.
         self._owned_store: TokenStore | None = None
         if (
@@ -236,6 +239,40 @@ class Cloud:
     ) -> dict[str, Any]:
         """``cloud.call("logistics.updatePrinter", {...})``: the same as the attribute form."""
         return await self._caller.call(api, data, appid=appid, convert_case=convert_case)
+
+    def database(
+        self,
+        options: Mapping[str, Any] | None = None,
+        /,
+        *,
+        env: str | None = None,
+        throwOnNotFound: bool | None = None,
+    ) -> Database:
+        """``cloud.database()``, also ``cloud.database({"env": ..., "throwOnNotFound": False})``."""
+        from .database import Database
+
+        node_options = dict(options or {})
+        env = env if env is not None else node_options.get("env")
+        if env == DYNAMIC_CURRENT_ENV or isinstance(env, dict):
+            env = None
+        if throwOnNotFound is None and "throwOnNotFound" in node_options:
+            throwOnNotFound = bool(node_options["throwOnNotFound"])
+        if throwOnNotFound is None:
+            throwOnNotFound = self.throw_on_not_found
+        channel = self.transport if hasattr(self.transport, "database") else None
+        missing = None
+        if channel is None:
+            missing = (
+                f"cloud.database(): the {self.settings.transport} transport does not reach the database. "
+                "Fix: cloudfn.init(transport='tcb') (the platform's /admin channel)"
+            )
+        return Database(
+            channel,  # type: ignore[arg-type]
+            env=env or self.settings.env,
+            throw_on_not_found=throwOnNotFound,
+            timeout=self.settings.timeout,
+            missing=missing,
+        )
 
     async def close(self) -> None:
         await self.transport.close()
@@ -357,6 +394,8 @@ def init(
         transport=None if isinstance(transport, str) else transport,
         token_store=None if isinstance(token_store, str) else token_store,
     )
+    if "throwOnNotFound" in node_options:
+        _current.throw_on_not_found = bool(node_options["throwOnNotFound"])
     return _current
 
 

@@ -21,7 +21,17 @@ ERR_CODE: dict[int, str] = {
     -501001: "resource system error",
     -501002: "resource server timeout",
     -501003: "exceed request limit",
+    -501004: "exceed concurrent request limit",
+    -501005: "invalid env",
+    -501006: "invalid common parameters",
     -501007: "invalid parameters",
+    -501008: "invalid request source",
+    -501009: "resource not initialized",
+    -502001: "database request fail",
+    -502002: "database invalid command",
+    -502003: "database permission denied",
+    -502004: "database exceed collection limit",
+    -502005: "database collection not exists",
 }
 
 SYSTEM_ERROR = -601001

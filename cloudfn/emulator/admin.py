@@ -32,6 +32,7 @@ from ..api.registry import Registry, default_registry
 from ..errors import API_NOT_FOUND, NO_PERMISSION
 from ..proto import CommApiData, CommOpenApiResp
 from .control import PREFIX
+from .database import execute as execute_database
 from .dispatch import HANDLERS, answer, error_answer
 from .state import ApiError, EmulatorState, new_rid
 
@@ -41,6 +42,20 @@ ADMIN_PATH = "/admin"
 MAX_FORM_BYTES = 1024 * 1024  # as the HTTPS routes' client_max_size
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)")
 _JSON_CONTENT_TYPE = "application/json"
+# Sent with every JSON action by the Node SDK; not the action's own parameters.
+_COMMON_PARAMS = frozenset(
+    {
+        "action",
+        "envName",
+        "wxCloudApiToken",
+        "wxCloudbaseAccesstoken",
+        "tcb_sessionToken",
+        "sessionToken",
+        "crossAuthorizationToken",
+        "instance",
+        "database",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -160,6 +175,8 @@ def add_routes(
     app[FUNCTIONS] = FunctionRegistry()
 
     async def admin(request: web.Request) -> web.Response:
+        if request.content_type == _JSON_CONTENT_TYPE:
+            return await _json_action(request)
         try:
             form = await read_form(request)
             action = form.get("action", b"").decode("utf-8", errors="replace")
@@ -178,6 +195,42 @@ def add_routes(
         except PlatformError as exc:
             return platform_error(exc.code, exc.message)
         return _open_api(request, api, data)
+
+    async def _json_action(request: web.Request) -> web.Response:
+        """The Node SDK's JSON actions (``database.*``): ``{action, envName, ...params}``."""
+        try:
+            body = await request.json()
+        except ValueError:
+            return platform_error("INVALID_PARAM", "body: not valid JSON")
+        if not isinstance(body, dict):
+            return platform_error("INVALID_PARAM", "body: must be a JSON object with an action")
+        action = body.get("action")
+        if not isinstance(action, str) or not action.startswith("database."):
+            return platform_error(
+                "INVALID_PARAM",
+                f"action: the emulator answers database.* actions as JSON on /admin, got {action!r}",
+            )
+        state = request.app[state_key]
+        env = str(body.get("envName") or request.query.get("env") or "")
+        params = {k: v for k, v in body.items() if k not in _COMMON_PARAMS}
+        caller = request.app[FUNCTIONS].caller(request.headers.get("Authorization"))
+        reply = execute_database(state, env, action, params)
+        state.requests.append(
+            {
+                "seq": len(state.requests) + 1,
+                "time": state.clock(),
+                "method": request.method,
+                "path": request.path,
+                "query": dict(request.query),
+                "action": action,
+                "env": env,
+                "function": caller.name if caller else None,
+                "body": params,
+                "status": 200,
+                "code": reply.get("code"),
+            }
+        )
+        return web.json_response(reply)
 
     def _open_api(request: web.Request, api: str, data: CommApiData) -> web.Response:
         state = request.app[state_key]

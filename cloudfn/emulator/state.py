@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .database.models import DatabaseState
 from .faults import FaultPlan
 
 DEFAULT_APPID = "wx0123456789abcdef"
@@ -136,6 +137,8 @@ class EmulatorState:
         self.requests: list[dict[str, Any]] = []
         self.token_requests = 0
         self.faults = faults or FaultPlan()
+        # Per-environment databases (the Node SDK's cloud.database()), see database/models.py.
+        self.database = DatabaseState()
         # APIs the Cloud Run open-API channel may call (None: all), see cloudrun.py.
         self.cloudrun_whitelist: set[str] | None = (
             None if cloudrun_whitelist is None else set(cloudrun_whitelist)
@@ -152,6 +155,7 @@ class EmulatorState:
         self.token_requests = 0
         self.clock.offset = 0.0
         self.faults.reset()
+        self.database.reset()
 
     def app(self, appid: str) -> AppState:
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import datetime as dt
 import inspect
 import json
 import time
@@ -122,7 +123,7 @@ class InvocationResult:
 
 
 def to_jsonable(value: Any) -> Any:
-    """A handler's return value as ``JSON.stringify`` would see it (CloudSDKError, bytes)."""
+    """A handler's return value as ``JSON.stringify`` would see it (CloudSDKError, bytes, datetime)."""
     if isinstance(value, CloudSDKError):
         return value.to_json()
     if isinstance(value, dict):
@@ -131,7 +132,16 @@ def to_jsonable(value: Any) -> Any:
         return [to_jsonable(v) for v in value]
     if isinstance(value, bytes | bytearray):
         return {"type": "Buffer", "data": list(value)}  # a Node Buffer's toJSON()
+    if isinstance(value, dt.datetime):
+        return js_date_json(value)
     return value
+
+
+def js_date_json(value: dt.datetime) -> str:
+    """A Date as ``JSON.stringify`` writes it: UTC, milliseconds, ``Z`` (naive means UTC)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 async def _run_handler(function: CloudFunction, event: Any, context: InvocationContext) -> Any:

@@ -50,8 +50,29 @@ class TransportError(Exception):
 
 
 class Transport(Protocol):
-    """Sends one request; raises :class:`TransportError` for anything but an answer."""
+    """Sends one request; raises :class:`TransportError` for anything but an answer.
+
+    A transport that reaches the cloud database also has the method of
+    :class:`DatabaseTransport` (``cloud.database()`` looks for it).
+    """
 
     async def send(self, request: ApiRequest) -> ApiResponse: ...
 
     async def close(self) -> None: ...
+
+
+class DatabaseTransport(Protocol):
+    """The database side of a transport: one Node SDK database action.
+
+    ``action`` and ``params`` are exactly what the Node SDK sends on the
+    platform's ``/admin`` channel (``"database.getDocument"``,
+    ``{"collectionName": ..., "query": "<extended JSON>", ...}``; see
+    docs/database.md); ``env`` overrides the transport's environment. Returns
+    the platform's JSON answer as is (``{"requestId", "data": {...}}`` or
+    ``{"code", "message", "requestId"}``); raises :class:`TransportError`
+    only when there is no answer.
+    """
+
+    async def database(
+        self, action: str, params: dict[str, Any], *, env: str | None = None
+    ) -> dict[str, Any]: ...

@@ -1,0 +1,7 @@
+"""The emulator's database: models (per-environment collections on mongomock) and the actions
+of the Node SDK's wire. ``execute(state, env, action, params) -> dict`` answers one action."""
+
+from .actions import ACTIONS, execute
+from .models import DatabaseState, EnvDatabase, ejson_dumps, ejson_loads
+
+__all__ = ["ACTIONS", "DatabaseState", "EnvDatabase", "ejson_dumps", "ejson_loads", "execute"]
