@@ -12,6 +12,7 @@ channel answers the same actions as ``{"requestId", "data": {...}}`` or
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +65,8 @@ STATEMENT_PATHS: dict[str, str] = {
     AGGREGATE: "database.aggregateDocuments",
 }
 ACTION_PATHS = {action: path for path, action in STATEMENT_PATHS.items()}
+# WeChat appends the request id to an error's errmsg; the platform keeps it apart.
+_RID = re.compile(r"\s*rid: ([0-9a-f]+(?:-[0-9a-f]+)*)\s*$")
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,11 @@ def platform_answer(action: str, answer: Mapping[str, Any]) -> dict[str, Any]:
     request_id = str(answer.get("request_id") or answer.get("requestId") or "")
     if errcode:
         code = _CODE_NAMES.get(errcode) or _WECHAT_CODE_NAMES.get(errcode) or "SYS_ERR"
-        return {"code": code, "message": str(answer.get("errmsg", "")), "requestId": request_id}
+        message = str(answer.get("errmsg", ""))
+        rid = _RID.search(message)
+        if rid:
+            message, request_id = message[: rid.start()], request_id or rid.group(1)
+        return {"code": code, "message": message, "requestId": request_id}
     data: dict[str, Any]
     extra: dict[str, Any] = {}
     if action == "database.getDocument":

@@ -16,7 +16,7 @@ from aiohttp import web
 from ..api.registry import ApiSpec, Registry, default_registry
 from ..api.validation import MAX_BODY_BYTES
 from ..redact import redact
-from . import admin, cloudrun, control, faults
+from . import admin, cloudrun, control, database_https, faults
 from .dispatch import HANDLERS, answer, error_answer
 from .request_keys import API, APPID, BODY
 from .state import ApiError, EmulatorState
@@ -182,6 +182,7 @@ def create_app(state: EmulatorState | None = None, *, registry: Registry | None 
             app.router.add_route("*", spec.path, logged(api_route(spec)))
     control.add_routes(app, STATE)
     admin.add_routes(app, STATE, registry)  # the Node SDK's /admin wire
+    database_https.install(app, logged)  # WeChat's HTTPS database API (/tcb/database*)
     cloudrun.install(app, STATE, registry)
     names = {spec.path: spec.name for spec in registry}
     faults.install(app, STATE, {**names, **{cloudrun.PREFIX + path: name for path, name in names.items()}})
