@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import errors
-from .command import UpdateCommand
+from .command import LogicCommand, UpdateCommand
 from .serializer import UnstorableValue, encode_query, encode_update, serialize, to_ejson
 
 if TYPE_CHECKING:
@@ -106,14 +106,14 @@ class Query:
 
     # -- building --------------------------------------------------------------
 
-    def where(self, query: Mapping[str, Any]) -> Query:
-        if not isinstance(query, Mapping):
-            raise errors.plain(
-                "collection.where",
+    def where(self, query: Mapping[str, Any] | LogicCommand) -> Query:
+        if not isinstance(query, Mapping | LogicCommand):
+            raise errors.local(
                 "查询参数必须为对象",
-                detail="where: the condition must be a dict. Fix: e.g. where({'author': 'ann'})",
+                detail="where: the condition must be a dict or a db.command logic. Fix: e.g. where({'author': 'ann'})",
             )
-        return self._copy(filters=_encode("collection.get", encode_query, dict(query), "where"))
+        condition = dict(query) if isinstance(query, Mapping) else query
+        return self._copy(filters=_encode("collection.get", encode_query, condition, "where"))
 
     def orderBy(self, field_path: str, direction: str = "asc") -> Query:
         if not isinstance(field_path, str) or not _FIELD_PATH.match(field_path):

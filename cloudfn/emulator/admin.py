@@ -222,6 +222,7 @@ def add_routes(
                 "method": request.method,
                 "path": request.path,
                 "query": dict(request.query),
+                "api": None,  # not an open API call: parity compares the database instead
                 "action": action,
                 "env": env,
                 "function": caller.name if caller else None,

@@ -28,7 +28,7 @@ import mongomock
 from bson.errors import BSONError
 from pymongo import ReturnDocument
 
-from .models import DatabaseState, EnvDatabase, Transaction, ejson_dumps, ejson_loads, new_document_id
+from .models import DatabaseState, EnvDatabase, Transaction, ejson_dumps, ejson_loads
 from .mongomock_gaps import (
     EngineError,
     IndexedCollection,
@@ -244,7 +244,10 @@ def insert_document(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             raise invalid(f"data[{i}]: a document must be an object, got {type(document).__name__}")
         document = _resolve_server_dates(document, call.now)
         _check_fields(document)
-        doc_id = document.setdefault("_id", new_document_id())
+        if "_id" not in document:
+            # The server's id comes first, as MongoDB stores it.
+            document = {"_id": call.state.new_id(collection.documents), **document}
+        doc_id = document["_id"]
         if isinstance(doc_id, bool) or not isinstance(doc_id, str | int) or doc_id == "":
             raise invalid(f"data[{i}]._id: must be a non-empty string or a number, got {doc_id!r}")
         documents.append(document)

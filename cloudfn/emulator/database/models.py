@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import random
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,9 +42,11 @@ def ejson_loads(text: str) -> Any:
     return json_util.loads(text, json_options=READ)
 
 
-def new_document_id() -> str:
+def new_document_id(source: random.Random | None = None) -> str:
     """A generated ``_id`` shaped like the platform's (32 hex digits)."""
-    return secrets.token_hex(16)
+    if source is None:
+        return secrets.token_hex(16)
+    return f"{source.getrandbits(128):032x}"
 
 
 @dataclass
@@ -117,6 +120,9 @@ class DatabaseState:
     def __init__(self) -> None:
         self.envs: dict[str, EnvDatabase] = {}
         self.transactions: dict[str, Transaction] = {}
+        # Generated ids follow one sequence from each reset: two runs of the same
+        # calls (parity's Node and Python sides) get the same ids.
+        self.ids = random.Random(0)
 
     def env(self, name: str) -> EnvDatabase:
         database = self.envs.get(name)
@@ -127,6 +133,12 @@ class DatabaseState:
     def reset(self) -> None:
         self.envs = {}
         self.transactions = {}
+        self.ids = random.Random(0)
+
+    def new_id(self, taken: dict[Any, Any]) -> str:
+        while (doc_id := new_document_id(self.ids)) in taken:
+            pass
+        return doc_id
 
     def begin(self, env: str) -> Transaction:
         transaction = Transaction(id=secrets.token_hex(16), env=env)
