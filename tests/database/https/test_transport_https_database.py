@@ -9,6 +9,7 @@ raise the same errors and leave the same documents behind.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,9 @@ import pytest
 
 import cloudfn
 from cloudfn.cloud import Cloud
+from cloudfn.dbstatement import generate_statement, parse_statement
+from cloudfn.dbstatement.ejson import number_to_ejson
+from cloudfn.dbstatement.https_api import ACTION_PATHS
 from cloudfn.emulator.server import RunningEmulator
 from cloudfn.errors import CloudSDKError
 from tests.test_tcb import tcb_env
@@ -146,3 +150,76 @@ async def test_without_an_env_the_https_database_says_how_to_set_it(emulator: Ru
         with pytest.raises(CloudSDKError) as caught:
             await cloud.database().collection("x").get()
         assert "env" in (caught.value.detail or "")
+
+
+class Recording:
+    """The Cloud's own transport, with every database action it is handed kept aside."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    async def database(
+        self, action: str, params: dict[str, Any], *, env: str | None = None
+    ) -> dict[str, Any]:
+        self.calls.append((action, params))
+        answer: dict[str, Any] = await self.inner.database(action, params, env=env)
+        return answer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+async def test_every_request_the_python_client_builds_survives_generate_then_parse(
+    emulator: RunningEmulator,
+) -> None:
+    async with cloudfn.init(
+        base_url=emulator.base_url, appid=emulator.appid, secret=emulator.secret, env="env-r"
+    ) as cloud:
+        recording = Recording(cloud.transport)
+        cloud.transport = recording
+        await scenario(cloud)
+        db = cloud.database()
+        await db.collection("todos").add(
+            {
+                "data": {
+                    "f": 2.0,
+                    "big": 2**40,
+                    "neg": -0.5,
+                    "s": '中文 \u2028 "q"',
+                    "n": None,
+                    "d": db.serverDate(),
+                }
+            }
+        )
+    statements = [(a, p) for a, p in recording.calls if a in ACTION_PATHS]
+    assert len(statements) > 20
+    for action, params in statements:
+        parsed = parse_statement(generate_statement(action, params))
+        assert (parsed.action, parsed.params) == (action, as_javascript_numbers(params))
+    # The one difference, by nature of a JavaScript statement: Python's 2.0 is JavaScript's 2.
+    assert '"f":{"$numberDouble":"2.0"}' in statements[-1][1]["data"][0]
+    assert '"f":{"$numberInt":"2"}' in as_javascript_numbers(statements[-1][1])["data"][0]
+
+
+def as_javascript_numbers(params: dict[str, Any]) -> dict[str, Any]:
+    """A request as JavaScript would write it: whole doubles become integers (2.0 is 2)."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            if list(value) == ["$numberDouble"] and float(value["$numberDouble"]).is_integer():
+                return number_to_ejson(float(value["$numberDouble"]))
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    def rewrite(text: Any) -> Any:
+        if not isinstance(text, str) or not text.startswith(("{", "[")):
+            return text
+        return json.dumps(walk(json.loads(text)), ensure_ascii=False, separators=(",", ":"))
+
+    return {
+        k: [rewrite(v) for v in value] if k == "data" and isinstance(value, list) else rewrite(value)
+        for k, value in params.items()
+    }
