@@ -71,8 +71,12 @@ def run_statement(state: EmulatorState, env: str, parsed: ParsedStatement) -> di
         if params.get("queryType") == "DOC":
             pager = {"Offset": 0, "Limit": 1, "Total": len(documents)}
         else:
-            total = _count(state, env, params)
-            pager = {"Offset": params.get("offset", 0), "Limit": params["limit"], "Total": total or 0}
+            offset, limit = params.get("offset", 0), params["limit"]
+            if 0 < len(documents) < limit or (not documents and not offset):
+                total = offset + len(documents)  # a short page is the last one: no second scan
+            else:
+                total = _count(state, env, params) or 0
+            pager = {"Offset": offset, "Limit": limit, "Total": total}
         return ok(pager=pager, data=documents)
     if action == "database.calculateDocument":
         return ok(count=data.get("total", 0))

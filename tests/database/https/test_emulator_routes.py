@@ -71,6 +71,12 @@ async def test_the_documented_examples_round_trip(api: Api) -> None:
     page = await api.query("databasequery", 'db.collection("geo").orderBy("description","asc").skip(1).get()')
     assert page["pager"] == {"Offset": 1, "Limit": 10, "Total": 2}  # 10: the documented default
     assert [json.loads(d)["description"] for d in page["data"]] == ["item2"]
+    full = await api.query(
+        "databasequery", 'db.collection("geo").orderBy("description","asc").limit(1).get()'
+    )
+    assert full["pager"] == {"Offset": 0, "Limit": 1, "Total": 2}  # a full page: counted
+    beyond = await api.query("databasequery", 'db.collection("geo").skip(5).get()')
+    assert (beyond["pager"], beyond["data"]) == ({"Offset": 5, "Limit": 10, "Total": 2}, [])
     stored = json.loads(
         (await api.query("databasequery", f'db.collection("geo").doc("{first_id}").get()'))["data"][0]
     )
