@@ -34,7 +34,9 @@ from .mongomock_gaps import (
     IndexedCollection,
     UnsupportedOperator,
     check_query,
+    check_update,
     computed_sets,
+    in_stored_order,
     rewrite_pipeline,
     split_update,
 )
@@ -281,7 +283,9 @@ def get_document(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     if order:
         cursor = cursor.sort(list(order.items()))
     cursor = cursor.skip(offset).limit(limit)
-    return {"data": {"list": [ejson_dumps(d) for d in cursor]}, "limit": limit, "offset": offset}
+    documents = collection.documents
+    rows = [in_stored_order(d, documents.get(d.get("_id"))) if projection else d for d in cursor]
+    return {"data": {"list": [ejson_dumps(d) for d in rows]}, "limit": limit, "offset": offset}
 
 
 def modify_document(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -308,6 +312,8 @@ def modify_document(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     update = _operators(data)
     native, extra = split_update(update)
     ids = _matched_ids(collection, query, multi)
+    for doc_id in ids:
+        check_update(collection.documents[doc_id], native)
     call.remember(name, ids)
     updated = 0
     if extra:

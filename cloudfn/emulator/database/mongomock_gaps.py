@@ -11,6 +11,11 @@ the complete list of what cloudfn adds to it, each piece small:
   field multiplies to 0; non-numbers refused).
 - **query ``$mod``**: mongomock does not know it; it is registered with
   mongomock's filter as MongoDB defines it (``[divisor, remainder]``).
+- **projection order**: mongomock puts ``_id`` last in projected documents;
+  MongoDB keeps the stored order (``_id`` first). :func:`in_stored_order`.
+- **update operator arguments**: ``$inc`` on a non-number failed inside
+  mongomock with a Python error; :func:`check_update` refuses it first with
+  MongoDB's words.
 - **geo queries** (``$geoWithin`` with ``$centerSphere``/``$geometry``
   polygons, ``$nearSphere``, ``$geoIntersects`` on points): not supported,
   refused with a clear message naming the operator.
@@ -195,6 +200,28 @@ def computed_sets(document: dict[str, Any], extra: dict[str, Any]) -> dict[str, 
                 )
         sets[path] = value
     return sets
+
+
+def in_stored_order(projected: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, Any]:
+    """A projected document with its fields in the stored document's order."""
+    if stored is None:
+        return projected
+    ordered = {key: projected[key] for key in stored if key in projected}
+    ordered.update((key, value) for key, value in projected.items() if key not in ordered)
+    return ordered
+
+
+def check_update(document: dict[str, Any], update: dict[str, Any]) -> None:
+    """MongoDB's refusals mongomock does not word: ``$inc`` needs numbers on both sides."""
+    for path, amount in (update.get("$inc") or {}).items():
+        if not _number(amount):
+            raise EngineError(f"Cannot increment with non-numeric argument: {{{path}: {amount!r}}}")
+        current, found = _walk(document, path)
+        if found and not _number(current):
+            raise EngineError(
+                f"Cannot apply $inc to a value of non-numeric type. {{_id: {document.get('_id')!r}}} "
+                f"has the field '{path}' of non-numeric type {type(current).__name__}"
+            )
 
 
 def deep_copy(document: dict[str, Any]) -> dict[str, Any]:
