@@ -5,13 +5,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from cloudfn.parity.runner import run_parity
 
 from .conftest import NODE_EXAMPLE
 
 
-async def test_guestbook_port_matches_the_node_original() -> None:
-    report = await run_parity(NODE_EXAMPLE, NODE_EXAMPLE, NODE_EXAMPLE / "events.jsonl", transport="tcb")
+@pytest.mark.parametrize("transport", ["https", "tcb"])
+async def test_guestbook_port_matches_the_node_original(transport: str) -> None:
+    report = await run_parity(NODE_EXAMPLE, NODE_EXAMPLE, NODE_EXAMPLE / "events.jsonl", transport=transport)
     assert len(report.verdicts) == 20
     assert [v.case.name for v in report.verdicts if not v.same] == []
 

@@ -36,6 +36,7 @@ from .mongomock_gaps import (
     check_query,
     check_update,
     computed_sets,
+    id_lookup,
     in_stored_order,
     rewrite_pipeline,
     split_update,
@@ -214,6 +215,9 @@ def _transaction(state: DatabaseState, params: dict[str, Any]) -> Transaction | 
 
 
 def _matched_ids(collection: IndexedCollection, query: dict[str, Any], multi: bool) -> list[Any]:
+    pinned, doc_id = id_lookup(query)
+    if pinned and len(query) == 1:  # doc(id): the _id index answers, no cursor
+        return [doc_id] if doc_id in collection.documents else []
     cursor = collection.find(query, {"_id": 1})
     if not multi:
         cursor = cursor.limit(1)

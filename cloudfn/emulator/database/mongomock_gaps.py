@@ -69,7 +69,7 @@ def _mod(document_value: Any, search: Any) -> bool:
 filtering._filterer_inst._operator_map.setdefault("$mod", _mod)
 
 
-def _id_lookup(spec: Mapping[str, Any]) -> tuple[bool, Any]:
+def id_lookup(spec: Mapping[str, Any]) -> tuple[bool, Any]:
     """(True, id) when the filter pins ``_id`` to one plain value."""
     if "_id" not in spec:
         return False, None
@@ -92,7 +92,7 @@ class IndexedCollection(_Collection):  # type: ignore[misc]
     """A mongomock collection that answers ``_id`` equality from its ``_id``-keyed store."""
 
     def _iter_documents(self, filter: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-        pinned, doc_id = _id_lookup(filter)
+        pinned, doc_id = id_lookup(filter)
         if not pinned:
             yield from super()._iter_documents(filter)
             return
