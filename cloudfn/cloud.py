@@ -174,6 +174,8 @@ class Cloud:
         self.registry = registry or default_registry()
         # init({throwOnNotFound: false}): document.get() of a missing document gives data None.
         self.throw_on_not_found = True
+        # The emulator's /admin channel, when the transport has no database of its own.
+        self._database_channel: Any = None
         # A store this Cloud made from a URL is closed with it; one passed in belongs to the caller.
         self._owned_store: TokenStore | None = None
         if (
@@ -259,7 +261,7 @@ class Cloud:
             throwOnNotFound = bool(node_options["throwOnNotFound"])
         if throwOnNotFound is None:
             throwOnNotFound = self.throw_on_not_found
-        channel = self.transport if hasattr(self.transport, "database") else None
+        channel: Any = self.transport if hasattr(self.transport, "database") else self._admin_channel()
         missing = None
         if channel is None:
             missing = (
@@ -267,14 +269,31 @@ class Cloud:
                 "Fix: cloudfn.init(transport='tcb') (the platform's /admin channel)"
             )
         return Database(
-            channel,  # type: ignore[arg-type]
+            channel,
             env=env or self.settings.env,
             throw_on_not_found=throwOnNotFound,
             timeout=self.settings.timeout,
             missing=missing,
         )
 
+    def _admin_channel(self) -> Any:
+        """The database of a local server (the emulator): its /admin channel, as the Node SDK reaches it.
+
+        Used when this Cloud's transport has no database method and ``base_url``
+        is not WeChat's, i.e. points at the emulator (``cloudfn invoke``,
+        ``serve``, ``parity``, the pytest fixture), which serves /admin too.
+        """
+        if self._database_channel is None and self.settings.base_url != DEFAULT_BASE_URL:
+            from .transport.tcb import TcbTransport
+
+            self._database_channel = TcbTransport.from_environ(
+                self.settings.environ or os.environ, base_url=self.settings.base_url, env=self.settings.env
+            )
+        return self._database_channel
+
     async def close(self) -> None:
+        if self._database_channel is not None:
+            await self._database_channel.close()
         await self.transport.close()
         if self._owned_store is not None:
             await self._owned_store.close()

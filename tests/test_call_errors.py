@@ -144,7 +144,7 @@ async def test_api_without_a_spec_says_how_to_add_one(cloud: Cloud, emulator: Ru
     assert err.errCode == -604100
     assert err.message == "errCode: -604100 API not found | errMsg: system error: error code: -604100"
     assert "did you mean logistics.updatePrinter" in str(err)
-    assert "cloudfn/schemas/logistics/updatePrinters.json" in str(err)
+    assert "add schemas/logistics/updatePrinters.json" in str(err)
     assert emulator.state.requests == []
 
 

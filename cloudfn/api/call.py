@@ -97,7 +97,7 @@ class OpenApiCaller:
             API_NOT_FOUND,
             detail=(
                 f"api: cloudfn has no spec for {api}; {hint}"
-                f"Fix: add cloudfn/schemas/{namespace}/{method}.json (method, path, request and "
+                f"Fix: add schemas/{namespace}/{method}.json (method, path, request and "
                 "response schema; see an existing file there) or correct the name"
             ),
         )

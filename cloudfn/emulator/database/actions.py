@@ -34,7 +34,10 @@ from .mongomock_gaps import (
     IndexedCollection,
     UnsupportedOperator,
     check_query,
+    check_update,
     computed_sets,
+    id_lookup,
+    in_stored_order,
     rewrite_pipeline,
     split_update,
 )
@@ -212,6 +215,9 @@ def _transaction(state: DatabaseState, params: dict[str, Any]) -> Transaction | 
 
 
 def _matched_ids(collection: IndexedCollection, query: dict[str, Any], multi: bool) -> list[Any]:
+    pinned, doc_id = id_lookup(query)
+    if pinned and len(query) == 1:  # doc(id): the _id index answers, no cursor
+        return [doc_id] if doc_id in collection.documents else []
     cursor = collection.find(query, {"_id": 1})
     if not multi:
         cursor = cursor.limit(1)
@@ -281,7 +287,9 @@ def get_document(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     if order:
         cursor = cursor.sort(list(order.items()))
     cursor = cursor.skip(offset).limit(limit)
-    return {"data": {"list": [ejson_dumps(d) for d in cursor]}, "limit": limit, "offset": offset}
+    documents = collection.documents
+    rows = [in_stored_order(d, documents.get(d.get("_id"))) if projection else d for d in cursor]
+    return {"data": {"list": [ejson_dumps(d) for d in rows]}, "limit": limit, "offset": offset}
 
 
 def modify_document(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -308,6 +316,8 @@ def modify_document(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     update = _operators(data)
     native, extra = split_update(update)
     ids = _matched_ids(collection, query, multi)
+    for doc_id in ids:
+        check_update(collection.documents[doc_id], native)
     call.remember(name, ids)
     updated = 0
     if extra:

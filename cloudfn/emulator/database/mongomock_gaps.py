@@ -11,6 +11,11 @@ the complete list of what cloudfn adds to it, each piece small:
   field multiplies to 0; non-numbers refused).
 - **query ``$mod``**: mongomock does not know it; it is registered with
   mongomock's filter as MongoDB defines it (``[divisor, remainder]``).
+- **projection order**: mongomock puts ``_id`` last in projected documents;
+  MongoDB keeps the stored order (``_id`` first). :func:`in_stored_order`.
+- **update operator arguments**: ``$inc`` on a non-number failed inside
+  mongomock with a Python error; :func:`check_update` refuses it first with
+  MongoDB's words.
 - **geo queries** (``$geoWithin`` with ``$centerSphere``/``$geometry``
   polygons, ``$nearSphere``, ``$geoIntersects`` on points): not supported,
   refused with a clear message naming the operator.
@@ -64,7 +69,7 @@ def _mod(document_value: Any, search: Any) -> bool:
 filtering._filterer_inst._operator_map.setdefault("$mod", _mod)
 
 
-def _id_lookup(spec: Mapping[str, Any]) -> tuple[bool, Any]:
+def id_lookup(spec: Mapping[str, Any]) -> tuple[bool, Any]:
     """(True, id) when the filter pins ``_id`` to one plain value."""
     if "_id" not in spec:
         return False, None
@@ -87,7 +92,7 @@ class IndexedCollection(_Collection):  # type: ignore[misc]
     """A mongomock collection that answers ``_id`` equality from its ``_id``-keyed store."""
 
     def _iter_documents(self, filter: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-        pinned, doc_id = _id_lookup(filter)
+        pinned, doc_id = id_lookup(filter)
         if not pinned:
             yield from super()._iter_documents(filter)
             return
@@ -195,6 +200,28 @@ def computed_sets(document: dict[str, Any], extra: dict[str, Any]) -> dict[str, 
                 )
         sets[path] = value
     return sets
+
+
+def in_stored_order(projected: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, Any]:
+    """A projected document with its fields in the stored document's order."""
+    if stored is None:
+        return projected
+    ordered = {key: projected[key] for key in stored if key in projected}
+    ordered.update((key, value) for key, value in projected.items() if key not in ordered)
+    return ordered
+
+
+def check_update(document: dict[str, Any], update: dict[str, Any]) -> None:
+    """MongoDB's refusals mongomock does not word: ``$inc`` needs numbers on both sides."""
+    for path, amount in (update.get("$inc") or {}).items():
+        if not _number(amount):
+            raise EngineError(f"Cannot increment with non-numeric argument: {{{path}: {amount!r}}}")
+        current, found = _walk(document, path)
+        if found and not _number(current):
+            raise EngineError(
+                f"Cannot apply $inc to a value of non-numeric type. {{_id: {document.get('_id')!r}}} "
+                f"has the field '{path}' of non-numeric type {type(current).__name__}"
+            )
 
 
 def deep_copy(document: dict[str, Any]) -> dict[str, Any]:
