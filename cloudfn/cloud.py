@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -24,6 +25,8 @@ from .transport.base import ApiRequest, ApiResponse, Transport, TransportError
 from .transport.cloudrun import DEFAULT_OPENAPI_BASE_URL, DEFAULT_TOKEN_FILE, CloudRunTransport
 from .transport.https import DEFAULT_BASE_URL, HttpsTransport
 from .transport.retry import RetryPolicy
+
+log = logging.getLogger("cloudfn")
 
 # init(transport=...) / CLOUDFN_TRANSPORT: https (access_token), cloudrun (open-API
 # service, no token), cloudrun-token (the platform's cloudbase_access_token file),
@@ -154,6 +157,34 @@ class _MissingCredentials:
         return None
 
 
+class _LocalDatabaseRoute:
+    """The database against a local emulator: the HTTPS database API, and /admin where it has none.
+
+    WeChat's HTTPS database API has no transactions; the emulator's /admin
+    serves those (with a warning), so a port runs locally as its Node original
+    does on the platform. Against WeChat itself they are refused before sending.
+    """
+
+    def __init__(self, https: HttpsTransport, admin: Any) -> None:
+        self.https = https
+        self.admin = admin
+
+    async def database(
+        self, action: str, params: dict[str, Any], *, env: str | None = None
+    ) -> dict[str, Any]:
+        from .dbstatement.https_api import serves
+
+        if serves(action, params):
+            return await self.https.database(action, params, env=env)
+        log.warning(
+            "%s: WeChat's HTTPS database API has none; the local emulator's /admin serves it "
+            "(in production, use transport='tcb')",
+            action,
+        )
+        answer: dict[str, Any] = await self.admin.database(action, params, env=env)
+        return answer
+
+
 class Cloud:
     """One configured SDK instance: ``cloud.openapi``, one connection pool, closed once.
 
@@ -262,6 +293,13 @@ class Cloud:
         if throwOnNotFound is None:
             throwOnNotFound = self.throw_on_not_found
         channel: Any = self.transport if hasattr(self.transport, "database") else self._admin_channel()
+        if isinstance(channel, HttpsTransport) and self._admin_channel() is not None:
+            # A local emulator: WeChat's HTTPS database API where it can serve (it needs the env),
+            # the emulator's /admin for the rest (transactions), as the Node SDK reaches it.
+            if env or self.settings.env:
+                channel = _LocalDatabaseRoute(channel, self._admin_channel())
+            else:
+                channel = self._admin_channel()
         missing = None
         if channel is None:
             missing = (

@@ -81,6 +81,11 @@ class HttpsCall:
         return "tcb." + self.path.rsplit("/", 1)[-1]
 
 
+def serves(action: str, params: Mapping[str, Any]) -> bool:
+    """Has the HTTPS database API a path for this request (transactions have none)?"""
+    return (action in ACTION_PATHS or action == "database.addCollection") and not params.get("transactionId")
+
+
 def https_call(action: str, params: Mapping[str, Any], env: str) -> HttpsCall:
     """The HTTPS request doing what ``(action, params)`` does on ``/admin``."""
     if params.get("transactionId"):
@@ -143,4 +148,5 @@ __all__ = [
     "https_call",
     "https_error",
     "platform_answer",
+    "serves",
 ]

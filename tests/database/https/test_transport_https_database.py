@@ -132,24 +132,41 @@ async def test_https_gives_what_tcb_gives(
     }
 
 
-async def test_transactions_are_refused_before_sending(emulator: RunningEmulator) -> None:
-    async with cloudfn.init(
-        base_url=emulator.base_url, appid=emulator.appid, secret=emulator.secret, env="env-t"
-    ) as cloud:
-        before = len(emulator.state.requests)
+async def test_transactions_against_wechat_are_refused_before_sending() -> None:
+    # WeChat's HTTPS database API has no transactions: nothing is sent, not even for a token.
+    async with cloudfn.init(appid="wx0123456789abcdef", secret="not-used", env="prod-1") as cloud:
         with pytest.raises(CloudSDKError) as caught:
             await cloud.database().startTransaction()
         assert "transport='tcb'" in (caught.value.detail or caught.value.errMsg)
-        assert len(emulator.state.requests) == before
 
 
-async def test_without_an_env_the_https_database_says_how_to_set_it(emulator: RunningEmulator) -> None:
+async def test_against_the_emulator_transactions_use_its_admin_channel_with_a_warning(
+    emulator: RunningEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
     async with cloudfn.init(
-        base_url=emulator.base_url, appid=emulator.appid, secret=emulator.secret
+        base_url=emulator.base_url, appid=emulator.appid, secret=emulator.secret, env="env-t"
     ) as cloud:
+        db = cloud.database()
+        await db.createCollection("accounts")
+        await db.collection("accounts").add({"data": {"_id": "a", "n": 1}})
+
+        async def move(transaction: Any) -> str:
+            await transaction.collection("accounts").doc("a").update({"data": {"n": 2}})
+            return "moved"
+
+        assert await db.runTransaction(move) == "moved"
+        assert (await db.collection("accounts").doc("a").get())["data"]["n"] == 2
+    assert "in production, use transport='tcb'" in caplog.text
+    paths = [r["path"] for r in emulator.state.requests]
+    assert "/tcb/databaseadd" in paths and "/admin" in paths
+
+
+async def test_without_an_env_the_https_database_says_how_to_set_it() -> None:
+    # WeChat itself (no emulator to fall back on): refused before any request, token included.
+    async with cloudfn.init(appid="wx0123456789abcdef", secret="not-used") as cloud:
         with pytest.raises(CloudSDKError) as caught:
             await cloud.database().collection("x").get()
-        assert "env" in (caught.value.detail or "")
+        assert "env" in (caught.value.detail or "") and "TCB_ENV" in (caught.value.detail or "")
 
 
 class Recording:
