@@ -108,6 +108,8 @@ def _push(args: list[Any]) -> UpdateCommand:
 
 
 def _mod(args: list[Any]) -> QueryCommand:
+    if not args:
+        raise StatementError("_.mod() needs a divisor and a remainder, e.g. _.mod(4, 0)")
     if len(args) == 1:
         return QueryCommand("mod", [args[0]])
     if len(args) == 2:
@@ -128,12 +130,20 @@ def _text(args: list[Any]) -> dict[str, Any]:
     }
 
 
+def _required(operator: str, args: list[Any]) -> Any:
+    """A command's argument; without one the SDK would silently drop the condition."""
+    value = _arg(args)
+    if value is UNDEFINED:
+        raise StatementError(f"_.{operator}() needs an argument, e.g. _.{operator}(1)")
+    return value
+
+
 def _value_command(operator: str) -> Callable[[list[Any]], QueryCommand]:
-    return lambda args: QueryCommand(operator, [_arg(args)])
+    return lambda args: QueryCommand(operator, [_required(operator, args)])
 
 
 def _list_command(operator: str) -> Callable[[list[Any]], QueryCommand]:
-    return lambda args: QueryCommand(operator, _arg(args))
+    return lambda args: QueryCommand(operator, _required(operator, args))
 
 
 def _logic(operator: str) -> Callable[[list[Any]], LogicCommand]:
@@ -144,10 +154,10 @@ def _update(operator: str, shape: str) -> Callable[[list[Any]], UpdateCommand]:
     if shape == "none":
         return lambda args: UpdateCommand(operator, [])
     if shape == "raw":
-        return lambda args: UpdateCommand(operator, _arg(args))
+        return lambda args: UpdateCommand(operator, _required(operator, args))
     if shape == "spread":
         return lambda args: UpdateCommand(operator, _list_or_args(args))
-    return lambda args: UpdateCommand(operator, [_arg(args)])
+    return lambda args: UpdateCommand(operator, [_required(operator, args)])
 
 
 COMMANDS: dict[str, Callable[[list[Any]], Any]] = {
@@ -399,10 +409,17 @@ def _member(target: Any, name: str, node: Node) -> Any:
             )
         if isinstance(target, build.Aggregate) and name in build.STAGES:
             return _Function(name, lambda args: target.stage(name, _arg(args)))
-        return _Function(name, lambda args: getattr(target, name)(*args[:2]))
+        return _Function(name, lambda args: _call_method(target, name, args))
     raise StatementError(
         f"`{_text_of(node)}` at {_where(node)}: .{name} is not allowed on {_describe(target)}"
     )
+
+
+def _call_method(target: Any, name: str, args: list[Any]) -> Any:
+    """A builder method with the arguments it takes; extra ones are ignored, as in JavaScript."""
+    method = getattr(target, name)
+    takes = method.__func__.__code__.co_argcount - 1
+    return method(*args[:takes])
 
 
 def _chain(target: LogicCommand, name: str, args: list[Any]) -> LogicCommand:
@@ -428,8 +445,14 @@ def _describe(value: Any) -> str:
     return "a value"
 
 
+def _source(node: Node) -> str:
+    """A node's source text (the statement was encoded with surrogatepass, so decode alike)."""
+    return (node.text or b"").decode("utf-8", errors="surrogatepass")
+
+
 def _text_of(node: Node) -> str:
-    text = (node.text or b"").decode("utf-8", errors="replace")
+    """A node's text for a message: always encodable (an unpaired surrogate shows as \\udXXX)."""
+    text = _source(node).encode("utf-8", errors="backslashreplace").decode("utf-8")
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -469,7 +492,7 @@ def _unescape(sequence: str) -> str:
 def _string(node: Node) -> str:
     parts: list[str] = []
     for child in node.named_children:
-        text = (child.text or b"").decode("utf-8", errors="surrogatepass")
+        text = _source(child)
         if child.type == "escape_sequence":
             parts.append(_unescape(text))
         elif child.type == "string_fragment":
@@ -478,7 +501,7 @@ def _string(node: Node) -> str:
             raise _not_allowed(child, "template substitutions are not allowed; write the value itself")
         else:
             raise _not_allowed(child)
-    return _join_surrogates("".join(parts))
+    return _no_lone_surrogates(_join_surrogates("".join(parts)), node)
 
 
 def _join_surrogates(text: str) -> str:
@@ -488,11 +511,17 @@ def _join_surrogates(text: str) -> str:
     return text.encode("utf-16-le", errors="surrogatepass").decode("utf-16-le", errors="surrogatepass")
 
 
+def _no_lone_surrogates(text: str, node: Node) -> str:
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise _not_allowed(node, "an unpaired surrogate (\\ud800-\\udfff) cannot be stored as text")
+    return text
+
+
 _NUMBER_PREFIXES = {"0x": 16, "0o": 8, "0b": 2}
 
 
 def _number(node: Node) -> int | float:
-    text = (node.text or b"").decode().replace("_", "")
+    text = _source(node).replace("_", "")
     if text.endswith("n"):
         raise _not_allowed(node, "BigInt literals cannot be stored; write a plain number")
     base = _NUMBER_PREFIXES.get(text[:2].lower())
@@ -513,11 +542,11 @@ def normalise_number(value: float) -> int | float:
 def _regex(node: Node) -> JSRegExp:
     pattern = node.child_by_field_name("pattern")
     flags = node.child_by_field_name("flags")
-    flag_text = (flags.text or b"").decode() if flags else ""
+    flag_text = _source(flags) if flags else ""
     if len(set(flag_text)) != len(flag_text) or any(f not in _REGEX_FLAG_ORDER for f in flag_text):
         raise _not_allowed(node, f"invalid regular expression flags {flag_text!r}")
     ordered = "".join(f for f in _REGEX_FLAG_ORDER if f in flag_text)
-    return JSRegExp((pattern.text or b"").decode() if pattern else "(?:)", ordered)
+    return JSRegExp(_no_lone_surrogates(_source(pattern), node) if pattern else "(?:)", ordered)
 
 
 # ------------------------------------------------------------------ dates
@@ -609,7 +638,7 @@ class _Evaluator:
         if kind == "regex":
             return _regex(node)
         if kind == "identifier":
-            name = (node.text or b"").decode()
+            name = _source(node)
             if name in GLOBALS:
                 return GLOBALS[name]
             raise _not_allowed(
@@ -671,7 +700,7 @@ class _Evaluator:
 
     def key(self, node: Node) -> str:
         if node.type == "property_identifier":
-            return (node.text or b"").decode()
+            return _no_lone_surrogates(_source(node), node)
         if node.type == "string":
             return _string(node)
         if node.type == "number":
@@ -685,7 +714,7 @@ class _Evaluator:
     def unary(self, node: Node) -> Any:
         operator = node.child_by_field_name("operator")
         argument = node.child_by_field_name("argument")
-        op = (operator.text or b"").decode() if operator else ""
+        op = _source(operator) if operator else ""
         if argument is not None and op in ("-", "+"):
             value = self.value(argument)
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -709,7 +738,7 @@ class _Evaluator:
             prop = node.child_by_field_name("property")
             if prop is None or prop.type != "property_identifier":
                 raise _not_allowed(node, "private names are not allowed")
-            name = (prop.text or b"").decode()
+            name = _source(prop)
         else:
             index_node = node.child_by_field_name("index")
             assert index_node is not None

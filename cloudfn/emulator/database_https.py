@@ -12,6 +12,7 @@ in the documented format. The collection paths (``databasecollectionadd``,
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,8 @@ from .state import ApiError
 
 if TYPE_CHECKING:
     from .state import EmulatorState
+
+log = logging.getLogger("cloudfn.emulator")
 
 Answer = tuple[dict[str, Any], int]
 Route = Callable[[web.Request], Awaitable[Answer]]
@@ -129,6 +132,9 @@ def statement_route(path: str) -> Route:
             parsed = parse_statement(body["query"])
         except StatementError as exc:
             return error_answer(exc.errcode, f"invalid query: {exc.errmsg}"), 200
+        except Exception:  # a parser bug must not become a 500 nor break the next request
+            log.exception("statement evaluation failed: %.200s", body["query"])
+            return error_answer(-1, "system error"), 200
         if parsed.action != expected:
             right = wire.ACTION_PATHS[parsed.action]
             return error_answer(

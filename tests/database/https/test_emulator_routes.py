@@ -177,6 +177,12 @@ async def test_collections_are_listed_and_deleted(api: Api) -> None:
             "not a valid collection name",
         ),
         ("databasecollectionget", {"env": ENV, "limit": -1}, 40097, "limit must be a whole number"),
+        (
+            "databasecount",
+            b'{"env":"E","query":"db.collection(\'a\').where({a:\'\\ud800\'}).count()"}',
+            40097,
+            "unpaired",
+        ),
         ("databasequery", b"", 44002, "empty post data"),
         ("databasequery", b"{not json", 47001, "data format error"),
         ("databasequery", b"[1]", 47001, "data format error"),

@@ -256,3 +256,47 @@ def test_generate_refuses_what_has_no_statement(action: str, params: dict[str, A
     with pytest.raises(StatementError) as caught:
         generate_statement(action, params)
     assert message in caught.value.errmsg
+
+
+def test_damaged_statements_are_refused_or_round_trip_never_crash() -> None:
+    """Every statement cut short, with a character dropped or one inserted: a StatementError or a
+    request that survives generate -> parse; never any other exception (the emulator answers them)."""
+    inserts = [*"{}[]()'\"`,.:;_$\\/+-*09eEnx \n", "\u2028", "\ud800", "中", "\x00"]
+    checked = 0
+    for number, statement in enumerate(STATEMENTS):
+        variants = [statement[:i] for i in range(0, len(statement), 5)]
+        variants += [statement[:i] + statement[i + 1 :] for i in range(2, len(statement), 7)]
+        variants += [
+            statement[:i] + inserts[(i + number) % len(inserts)] + statement[i:]
+            for i in range(1, len(statement), 6)
+        ]
+        for variant in variants:
+            checked += 1
+            try:
+                parsed = parse_statement(variant)
+            except StatementError:
+                continue
+            again = parse_statement(generate_statement(parsed.action, parsed.params))
+            assert (again.action, again.params) == (parsed.action, parsed.params), variant
+    assert checked > 3000
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        (f"{C}.where({{a: _.gt()}}).get()", "_.gt() needs an argument"),
+        (f"{C}.where({{a: _.in()}}).get()", "_.in() needs an argument"),
+        (f"{C}.where({{a: _.mod()}}).get()", "_.mod() needs a divisor"),
+        (f"{C}.doc('x').update({{data: {{a: _.inc()}}}})", "_.inc() needs an argument"),
+        (f"{C}.where({{a: '\\ud800'}}).get()", "unpaired surrogate"),
+    ],
+)
+def test_what_node_would_silently_drop_is_refused(statement: str, message: str) -> None:
+    with pytest.raises(StatementError) as caught:
+        parse_statement(statement)
+    assert message in caught.value.errmsg
+
+
+def test_extra_arguments_are_ignored_as_in_javascript() -> None:
+    parsed = parse_statement(f"{C}.aggregate().limit(3).end(4, 5)")
+    assert parsed.params["stages"] == [{"stageKey": "$limit", "stageValue": "3"}]
