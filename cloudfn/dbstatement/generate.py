@@ -1,12 +1,13 @@
 """The neutral request -> a statement the HTTPS database API runs to the same effect.
 
-The inverse of :func:`~cloudfn.dbstatement.parse_statement`: queries and
-update data are written in the MongoDB form the SDK already encoded them to
-(``{"n": {"$gt": 3}}``, ``{"$inc": {"n": 1}}``), which the SDK's encoders
-pass through unchanged, so parsing the generated statement gives back the
-very same request. Only what the encoders would rewrite is written as an SDK
-call: dates (``new Date(ms)``) and GeoJSON shapes in query positions
-(``new db.Geo.Point(lng, lat)``).
+The inverse of :func:`~cloudfn.dbstatement.parse_statement`: parsing the
+generated statement gives back the very same request. Conditions and update
+data are written as the db.command calls that encode to them
+(``{n: _.gt(3)}``, ``{data: {n: _.inc(1)}}``), special values as the SDK
+calls that make them (``new Date(ms)``, ``db.serverDate()``, ``db.RegExp``,
+``new db.Geo.Point``); what has no such form (several operators on one
+field, ``$or`` inside a field, ...) is written in the MongoDB form the SDK
+already encoded it to, which its encoders pass through unchanged.
 """
 
 from __future__ import annotations
@@ -124,18 +125,128 @@ def _geo_source(value: Any) -> str | None:
         return None
 
 
+# Single-operator field conditions and the db.command call that encodes to each.
+_QUERY_COMMANDS = {
+    "$eq": "eq",
+    "$ne": "neq",
+    "$gt": "gt",
+    "$gte": "gte",
+    "$lt": "lt",
+    "$lte": "lte",
+    "$exists": "exists",
+    "$size": "size",
+    "$elemMatch": "elemMatch",
+}
+_LIST_COMMANDS = {"$in": "in", "$nin": "nin", "$all": "all"}
+_FIELD_UPDATES = {
+    "$inc": "inc",
+    "$mul": "mul",
+    "$max": "max",
+    "$min": "min",
+    "$rename": "rename",
+    "$bit": "bit",
+}
+_ARRAY_UPDATES = {"$pull": "pull", "$pullAll": "pullAll", "$addToSet": "addToSet"}
+_PUSH_OPTIONS = ("$each", "$position", "$sort", "$slice")
+
+
+def _special_source(value: Any) -> str | None:
+    """The SDK call for a value stored in a special form: server date, RegExp, GeoJSON shape."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, inner),) = value.items()
+        if key == "$tcb_server_date" and isinstance(inner, dict) and list(inner) == ["offset"]:
+            return f"db.serverDate({{offset:{js_source(inner['offset'])}}})"
+        if (
+            key == "$regularExpression"
+            and isinstance(inner, dict)
+            and list(inner) == ["pattern", "options"]
+            and isinstance(inner["pattern"], str)
+            and inner["pattern"]
+            and isinstance(inner["options"], str)
+        ):
+            return (
+                f"db.RegExp({{regexp:{js_source(inner['pattern'])},options:{js_source(inner['options'])}}})"
+            )
+    return _geo_source(value)
+
+
+def _condition_source(value: Any) -> str:
+    """A field's encoded condition: the db.command call encoding to it, else as it is written."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((operator, argument),) = value.items()
+        if operator in _QUERY_COMMANDS:
+            return f"_.{_QUERY_COMMANDS[operator]}({js_source(argument)})"
+        if operator in _LIST_COMMANDS and isinstance(argument, list):
+            return f"_.{_LIST_COMMANDS[operator]}({js_source(argument)})"
+        if operator == "$mod" and isinstance(argument, list) and len(argument) == 2:
+            return f"_.mod({js_source(argument[0])},{js_source(argument[1])})"
+    return _special_source(value) or js_source(value)
+
+
 def query_source(query: Any) -> str:
-    """An encoded query as a ``where()`` argument: geo shapes where the SDK flattens."""
+    """An encoded query as a ``where()`` argument, in db.command calls where they encode to it."""
     if not isinstance(query, dict):
         return js_source(query)
     parts = []
     for key, value in query.items():
-        if key in ("$and", "$or", "$nor") and isinstance(value, list):
-            text = "[" + ",".join(query_source(v) for v in value) + "]"
-        else:
-            text = _geo_source(value) or js_source(value)
+        # The SDK's encoder leaves $and/$or/... lists as they are: written as stored.
+        text = js_source(value) if key.startswith("$") else _condition_source(value)
         parts.append(f"{js_source(key)}:{text}")
     return "{" + ",".join(parts) + "}"
+
+
+def _update_field_source(operator: str, value: Any) -> str | None:
+    """One ``{operator: {path: value}}`` entry as the db.command call encoding to it (None: none does)."""
+    if operator == "$set":
+        if isinstance(value, dict):
+            return _special_source(value) or f"_.set({js_source(value)})"
+        return js_source(value)
+    if operator in _FIELD_UPDATES:
+        return f"_.{_FIELD_UPDATES[operator]}({js_source(value)})"
+    if operator in _ARRAY_UPDATES:
+        return f"_.{_ARRAY_UPDATES[operator]}({js_source(value)})"
+    if operator == "$unset" and value == "":
+        return "_.remove()"
+    if operator == "$pop" and value in (1, -1):
+        return "_.pop()" if value == 1 else "_.shift()"
+    if operator == "$push" and isinstance(value, dict) and isinstance(value.get("$each"), list):
+        keys = list(value)
+        if keys == ["$each"]:
+            return f"_.push({js_source(value['$each'])})"
+        if keys == ["$each", "$position"] and value["$position"] == 0:
+            return f"_.unshift({js_source(value['$each'])})"
+        if keys == [k for k in _PUSH_OPTIONS if k in value]:
+            options = ",".join(f"{k[1:]}:{js_source(value[k])}" for k in keys)
+            return f"_.push({{{options}}})"
+    return None
+
+
+def update_source(data: Any) -> str:
+    """Encoded update data as ``update({data})`` takes it: ``{path: _.inc(1), other: value}``.
+
+    Written as stored (``{"$inc": {...}}``, which the SDK passes through) when an
+    entry has no db.command form or a path would be reordered by JavaScript.
+    """
+    if (
+        not isinstance(data, dict)
+        or not data
+        or not all(isinstance(k, str) and k.startswith("$") for k in data)
+    ):
+        return js_source(data)
+    parts = []
+    for operator, fields in data.items():
+        if not isinstance(fields, dict) or not fields:
+            return js_source(data)
+        for path, value in fields.items():
+            text = _update_field_source(operator, value)
+            if text is None or _array_index(path):
+                return js_source(data)
+            parts.append(f"{js_source(path)}:{text}")
+    return "{" + ",".join(parts) + "}"
+
+
+def _array_index(key: str) -> bool:
+    return key.isdigit() and (key == "0" or not key.startswith("0")) and int(key) < 2**32 - 1
 
 
 def _collection(params: dict[str, Any]) -> str:
@@ -197,9 +308,10 @@ def generate_statement(action: str, params: dict[str, Any]) -> str:
         data = documents[0] if len(documents) == 1 else "[" + ",".join(documents) + "]"
         return f"{head}.add({{data:{data}}})"
     if action == "database.modifyDocument":
-        data = js_source(decode(params.get("data"), "data"))
+        decoded = decode(params.get("data"), "data")
         if doc and params.get("upsert") is True and params.get("merge") is False:
-            return f"{head}.doc({_doc_id(params)}).set({{data:{data}}})"
+            return f"{head}.doc({_doc_id(params)}).set({{data:{js_source(decoded)}}})"
+        data = update_source(decoded)
         if doc:
             return f"{head}.doc({_doc_id(params)}).update({{data:{data}}})"
         return f"{head}{_where(params)}.update({{data:{data}{_multi(params)}}})"
@@ -236,4 +348,4 @@ def _stage(stage: Any) -> str:
     return f".{name}({js_source(value)})"
 
 
-__all__ = ["PATHS", "decode", "generate_statement", "js_source"]
+__all__ = ["PATHS", "decode", "generate_statement", "js_source", "query_source", "update_source"]

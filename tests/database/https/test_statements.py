@@ -153,8 +153,12 @@ def test_generated_statement_reads_like_the_documentation() -> None:
         'db.collection("geo").where({done:true, n: _.gt(3)}).orderBy("n","desc").limit(10).skip(1).field({a:true}).get()'
     )
     assert generate_statement(parsed.action, parsed.params) == (
-        'db.collection("geo").where({"done":true,"n":{"$gt":3}}).orderBy("n","desc").skip(1).limit(10)'
+        'db.collection("geo").where({"done":true,"n":_.gt(3)}).orderBy("n","desc").skip(1).limit(10)'
         '.field({"a":1}).get()'
+    )
+    updated = parse_statement('db.collection("geo").where({age:14}).update({data:{age: _.inc(1), b: {c: 2}}})')
+    assert generate_statement(updated.action, updated.params) == (
+        'db.collection("geo").where({"age":14}).update({data:{"age":_.inc(1),"b.c":2}})'
     )
 
 
