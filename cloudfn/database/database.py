@@ -160,8 +160,12 @@ class Database:
                 raise errors.plain(api, exc.message, detail=exc.detail) from None
             raise errors.coded(api, -501001, exc.message, detail=exc.detail) from None
         if answer.get("code"):
+            if api.startswith("transaction"):
+                raise errors.PlatformRefusal(api, answer)
             if plain:
+                # wx-server-sdk keeps the platform's error object: its code and requestId show.
                 error = errors.plain(api, str(answer.get("message", "")))
+                error.json_extra = {"code": str(answer["code"]), "requestId": answer.get("requestId", "")}
             else:
                 error = errors.platform(api, answer)
             error.code = str(answer["code"])  # type: ignore[attr-defined]

@@ -487,6 +487,12 @@ def execute(state: EmulatorState, env: str, action: str, params: dict[str, Any])
     except _ENGINE_ERRORS as exc:
         databases.restore(undo)
         message = str(exc.args[0]) if exc.args else type(exc).__name__
+        if isinstance(exc, KeyError):
+            # mongomock's expression evaluator fails on a missing field where MongoDB reads null.
+            message = (
+                f"the local engine cannot evaluate this on a document without the field {message}; "
+                "the platform reads a missing field as null. Fix: give every document the field"
+            )
         return {"code": "DATABASE_REQUEST_FAILED", "message": message, "requestId": request_id}
     return {"requestId": request_id, **answer}
 

@@ -134,7 +134,7 @@ class DatabaseState:
         return doc_id
 
     def begin(self, env: str) -> Transaction:
-        transaction = Transaction(id=secrets.token_hex(16), env=env)
+        transaction = Transaction(id=new_document_id(self.ids), env=env)
         self.transactions[transaction.id] = transaction
         return transaction
 
