@@ -14,7 +14,9 @@ from typing import Any
 
 from ..errors import CloudSDKError
 from ..sync import run_sync
+from .aggregate import Aggregate
 from .database import Database, Transaction, TransactionRollback
+from .query import DocumentReference, Query
 
 
 class Blocking:
@@ -36,14 +38,11 @@ class Blocking:
                 result = run_sync(result)
             if isinstance(result, Transaction):
                 return BlockingTransaction(result)
-            if type(result).__module__.startswith("cloudfn.database."):
+            if isinstance(result, Query | DocumentReference | Aggregate):
                 return Blocking(result)
-            return result
+            return result  # values (serverDate(), RegExp(), ...) and results stay as they are
 
         return call
-
-    def __getitem__(self, name: str) -> Any:
-        return self._inner[name]
 
     def __repr__(self) -> str:
         return f"<blocking {self._inner!r}>"
