@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import CloudSDKError
-from ..transport.base import TransportError
+from ..transport.errors import TransportError
 from . import ejson, errors
 from .command import Command, command
 from .query import CollectionReference

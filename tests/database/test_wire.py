@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudfn.cloud import Cloud
+from cloudfn.emulator.http import RequestLogEntry
 from cloudfn.emulator.server import RunningEmulator
 from cloudfn.errors import CloudSDKError
 from cloudfn.parity.runner import mask_rid
@@ -172,8 +173,8 @@ async def python_steps(cloud: Cloud) -> list[Any]:
     return results
 
 
-def _comparable(requests: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    return [(r["action"], r["body"]) for r in requests]
+def _comparable(requests: list[RequestLogEntry]) -> list[tuple[str, Any]]:
+    return [(str(r.action), r.body) for r in requests]
 
 
 def _text(results: list[Any]) -> str:
