@@ -33,8 +33,8 @@ import aiohttp
 
 from ..api.registry import default_registry
 from ..config import FunctionConfig
+from ..database.ejson import loads as ejson_loads
 from ..emulator.database.actions import COLLECTION_NAME
-from ..emulator.database.models import ejson_loads
 from ..emulator.dispatch import answer
 from ..emulator.http import RequestLogEntry
 from ..emulator.server import RunningEmulator, run_emulator

@@ -28,7 +28,9 @@ import mongomock
 from bson.errors import BSONError
 from pymongo import ReturnDocument
 
-from .models import DatabaseState, EnvDatabase, Transaction, ejson_dumps, ejson_loads
+from ...database.ejson import dumps as ejson_dumps
+from ...database.ejson import loads as ejson_loads
+from .models import DatabaseState, EnvDatabase, Transaction
 from .mongomock_gaps import (
     EngineError,
     IndexedCollection,
