@@ -73,9 +73,13 @@ class CloudSDKError(Exception):
     def err_msg(self) -> str:
         return self.errMsg
 
+    # Fields Node's error object carries before errCode/errMsg (a platform error's
+    # code and requestId, for the database), so JSON.stringify(err) matches.
+    json_extra: dict[str, Any] | None = None
+
     def to_json(self) -> dict[str, Any]:
-        """What ``JSON.stringify(err)`` gives in Node: exactly errCode and errMsg."""
-        return {"errCode": self.errCode, "errMsg": self.errMsg}
+        """What ``JSON.stringify(err)`` gives in Node: errCode and errMsg (after json_extra, if any)."""
+        return {**(self.json_extra or {}), "errCode": self.errCode, "errMsg": self.errMsg}
 
     def __str__(self) -> str:
         if self.detail:

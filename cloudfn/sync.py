@@ -131,7 +131,7 @@ class BlockingCloud:
         """``cloud.sync.database()``: the same database whose actions block (see database/blocking.py)."""
         from .database.blocking import BlockingDatabase
 
-        return BlockingDatabase(self.cloud.database(*args, **kwargs))
+        return BlockingDatabase(self.cloud.database(*args, **kwargs), run_sync)
 
     def close(self) -> None:
         run_sync(self.cloud.close())

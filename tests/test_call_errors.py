@@ -104,7 +104,7 @@ async def test_emulator_answers_the_same_codes_with_validation_off(
     assert info.value.errCode == errcode
     assert errmsg_without_rid(info.value) == f"openapi.logistics.updatePrinter:fail {errmsg}"
     [request] = api_requests(emulator)  # it was sent, and refused by the server
-    assert request["errcode"] == errcode
+    assert request.errcode == errcode
     assert emulator.state.snapshot()["apps"][emulator.appid]["printers"] == {}
 
 

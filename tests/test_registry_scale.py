@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 import cloudfn
 from cloudfn.api.registry import default_registry, iter_spec_documents
 from cloudfn.api.validation import find_violation
-from cloudfn.emulator.dispatch import HANDLERS
+from cloudfn.emulator.namespaces import HANDLERS
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.errors import API_NOT_FOUND
 from cloudfn.formats import API_SPEC, load_format
@@ -117,7 +117,7 @@ async def test_every_spec_is_reachable_through_cloud_openapi(emulator: RunningEm
             else:
                 assert result["errMsg"] == f"openapi.{name}:ok"
             [logged] = api_requests(emulator, name)
-            assert (logged["method"], logged["path"], logged["status"]) == (spec.method, spec.path, 200)
+            assert (logged.method, logged.path, logged.status) == (spec.method, spec.path, 200)
 
 
 def test_cloudfn_check_knows_every_spec_and_flags_a_typo(tmp_path: Path) -> None:

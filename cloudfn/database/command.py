@@ -38,6 +38,9 @@ def _expressions(args: tuple[Any, ...]) -> list[Any]:
 class LogicCommand(_NodeNames):
     """``_.and_(...)``, ``_.or_(...)``, ``_.nor(...)``, ``_.not_(...)`` and chained ``.and_()``/``.or_()``."""
 
+    # The Node SDK's _internalType: how the serializer tells commands apart.
+    KIND = "logic"
+
     def __init__(self, operator: str, operands: Any, field_name: str = UNSET) -> None:
         self.operator = operator
         self.operands = operands
@@ -64,6 +67,8 @@ class LogicCommand(_NodeNames):
 
 class QueryCommand(LogicCommand):
     """A comparison on one field: ``_.gt(1)``, ``_.in_([...])``, ... (chainable: ``_.gt(1).lt(5)``)."""
+
+    KIND = "query"
 
     def set_field_name(self, field_name: str) -> QueryCommand:
         return QueryCommand(self.operator, self.operands, field_name)
@@ -108,6 +113,8 @@ class QueryCommand(LogicCommand):
 
 class UpdateCommand:
     """An update operator for one field: ``_.inc(1)``, ``_.push(...)``, ``_.remove()``, ..."""
+
+    KIND = "update"
 
     def __init__(self, operator: str, operands: Any, field_name: str = UNSET) -> None:
         self.operator = operator

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import CloudSDKError
-from ..transport.base import TransportError
+from ..transport.errors import TransportError
 from . import ejson, errors
 from .command import Command, command
 from .query import CollectionReference
@@ -160,8 +160,12 @@ class Database:
                 raise errors.plain(api, exc.message, detail=exc.detail) from None
             raise errors.coded(api, -501001, exc.message, detail=exc.detail) from None
         if answer.get("code"):
+            if api.startswith("transaction"):
+                raise errors.PlatformRefusal(api, answer)
             if plain:
+                # wx-server-sdk keeps the platform's error object: its code and requestId show.
                 error = errors.plain(api, str(answer.get("message", "")))
+                error.json_extra = {"code": str(answer["code"]), "requestId": answer.get("requestId", "")}
             else:
                 error = errors.platform(api, answer)
             error.code = str(answer["code"])  # type: ignore[attr-defined]

@@ -46,3 +46,24 @@ def plain(api: str, message: str, *, detail: str | None = None) -> CloudSDKError
 def local(message: str, *, detail: str | None = None, code: int = -1) -> CloudSDKError:
     """wx-server-sdk's own argument checks: a CloudSDKError with no API prefix."""
     return CloudSDKError(code, message, detail=detail)
+
+
+class PlatformRefusal(CloudSDKError):
+    """A refusal wx-server-sdk passes on untouched (transactions): Node's raw ``{code, requestId}`` error.
+
+    ``errCode``/``errMsg`` are set for Python callers; ``to_json()`` is what
+    ``JSON.stringify`` gives for the Node error, which has neither.
+    """
+
+    def __init__(self, api: str, answer: Mapping[str, Any]) -> None:
+        code = str(answer.get("code"))
+        super().__init__(
+            TCB_ERR_CODE.get(code, SYS_ERR),
+            f"{api}:fail {answer.get('message', '')}",
+            detail=f"{api}: the platform answered {code}",
+        )
+        self.code = code
+        self.request_id = str(answer.get("requestId", ""))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "requestId": self.request_id}

@@ -17,7 +17,6 @@ from bson.int64 import Int64
 from bson.regex import Regex
 
 from . import ejson
-from .command import LogicCommand, QueryCommand, UpdateCommand
 from .types import Point, RegExp, ServerDate, _Shape
 
 
@@ -33,8 +32,27 @@ class UnstorableValue(TypeError):
         self.path = path
 
 
+def _kind(value: Any) -> str | None:
+    """A db.command's kind ("logic", "query", "update"), like the Node SDK's _internalType."""
+    kind = getattr(type(value), "KIND", None)
+    return kind if isinstance(kind, str) else None
+
+
+def _is_query(value: Any) -> bool:
+    return _kind(value) == "query"
+
+
+def _is_logic(value: Any) -> bool:
+    """A logic command, or a query command (which is one too)."""
+    return _kind(value) in ("logic", "query")
+
+
+def _is_update(value: Any) -> bool:
+    return _kind(value) == "update"
+
+
 def is_internal(value: Any) -> bool:
-    return isinstance(value, LogicCommand | UpdateCommand | ServerDate | RegExp | Point | _Shape)
+    return _kind(value) is not None or isinstance(value, ServerDate | RegExp | Point | _Shape)
 
 
 def _is_regexp(value: Any) -> bool:
@@ -47,7 +65,7 @@ def conversion_required(value: Any) -> bool:
 
 def _is_object(value: Any) -> bool:
     """Node's getType(value) === 'object': plain objects and class instances, not arrays or dates."""
-    return isinstance(value, dict | LogicCommand | UpdateCommand | ServerDate | RegExp)
+    return isinstance(value, dict | ServerDate | RegExp) or _kind(value) is not None
 
 
 def _truthy(value: Any) -> bool:
@@ -78,9 +96,9 @@ def serialize(value: Any, path: str = "data") -> Any:
         return value.parse()
     if isinstance(value, Point | _Shape):
         return value.toJSON()
-    if isinstance(value, QueryCommand):
+    if _is_query(value):
         return value.toJSON()
-    if isinstance(value, LogicCommand | UpdateCommand):
+    if _kind(value) is not None:
         return value
     if isinstance(value, dt.datetime):
         return value
@@ -128,9 +146,9 @@ def _operator(name: str) -> str:
 
 def encode_query(query: Any, key: str | None = None) -> Any:
     if conversion_required(query):
-        if isinstance(query, QueryCommand):
+        if _is_query(query):
             return _encode_comparison(query)
-        if isinstance(query, LogicCommand):
+        if _is_logic(query):
             return _encode_logic(query)
         if _is_regexp(query):
             return {key: _regexp(query)}
@@ -142,7 +160,7 @@ def encode_query(query: Any, key: str | None = None) -> Any:
     return query
 
 
-def _encode_logic(query: LogicCommand) -> dict[str, Any]:
+def _encode_logic(query: Any) -> dict[str, Any]:
     op = _operator(query.operator)
     if query.operator in ("nor", "and", "or"):
         return {op: [encode_query(o, query.field_name) for o in query.operands]}
@@ -156,7 +174,7 @@ def _encode_logic(query: LogicCommand) -> dict[str, Any]:
     return {op: [encode_query(o) for o in query.operands]}
 
 
-def _encode_comparison(query: QueryCommand) -> dict[str, Any]:
+def _encode_comparison(query: Any) -> dict[str, Any]:
     if not query.field_name:
         raise ValueError("Cannot encode a comparison command with unset field name")
     op = _operator(query.operator)
@@ -205,11 +223,11 @@ def _encode_query_object(query: dict[str, Any]) -> dict[str, Any]:
         if key not in flattened:
             continue
         value = flattened[key]
-        if isinstance(value, QueryCommand):
+        if _is_query(value):
             command = value.set_field_name(key)
             flattened[key] = command
             _merge_query(flattened, _encode_comparison(command), key)
-        elif isinstance(value, LogicCommand):
+        elif _is_logic(value):
             logic = value.set_field_name(key)
             flattened[key] = logic
             _merge_query(flattened, _encode_logic(logic), key)
@@ -237,7 +255,7 @@ def _merge_update(query: dict[str, Any], condition: dict[str, Any], key: str) ->
             query[condition_key] = value
 
 
-def _encode_update_command(command: UpdateCommand) -> dict[str, Any]:
+def _encode_update_command(command: Any) -> dict[str, Any]:
     if not command.field_name:
         raise ValueError("Cannot encode a comparison command with unset field name")
     op = _operator(command.operator)
@@ -261,7 +279,7 @@ def _encode_update_command(command: UpdateCommand) -> dict[str, Any]:
 
 
 def encode_update(data: Any) -> Any:
-    if isinstance(data, UpdateCommand):
+    if _is_update(data):
         return _encode_update_command(data)
     if not isinstance(data, dict):
         return data
@@ -270,7 +288,7 @@ def encode_update(data: Any) -> Any:
         if key.startswith("$") or key not in flattened:
             continue
         value = flattened[key]
-        if isinstance(value, UpdateCommand):
+        if _is_update(value):
             command = value.set_field_name(key)
             flattened[key] = command
             _merge_update(flattened, _encode_update_command(command), key)
@@ -295,7 +313,7 @@ def _wire(value: Any, path: str) -> Any:
     if isinstance(value, int):
         # A JavaScript number: int32, else int64 (the Node SDK's EJSON does the same).
         return value if -(2**31) <= value < 2**31 else Int64(value)
-    if isinstance(value, LogicCommand | UpdateCommand) and not isinstance(value, QueryCommand):
+    if _kind(value) in ("logic", "update"):
         raise UnstorableValue(path, value)  # a command where a value belongs
     if is_internal(value):
         return _wire(serialize(value), path)

@@ -1,5 +1,7 @@
 """WeChat's HTTPS database API on the emulator: ``/tcb/database*`` answered from its database.
 
+Part of the WeChat HTTPS channel (:mod:`.wechat` mounts these routes).
+
 A statement path (``databasequery``, ``databasecount``, ``databaseadd``,
 ``databaseupdate``, ``databasedelete``, ``databaseaggregate``) parses the
 body's ``query`` with :func:`cloudfn.dbstatement.parse_statement` (a real
@@ -13,27 +15,23 @@ in the documented format. The collection paths (``databasecollectionadd``,
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from aiohttp import web
 
+from ..database import ejson
 from ..dbstatement import ParsedStatement, StatementError, parse_statement
 from ..dbstatement import https_api as wire
-from . import cloudrun
 from .database import execute
-from .database.models import ejson_dumps
-from .dispatch import error_answer
-from .request_keys import APPID
-from .state import ApiError
-
-if TYPE_CHECKING:
-    from .state import EmulatorState
+from .errors import ApiError
+from .http import APPID, STATE, Answer, Route, answering, error_answer, read_json_object
+from .state import AppState, EmulatorState
 
 log = logging.getLogger("cloudfn.emulator")
 
-Answer = tuple[dict[str, Any], int]
-Route = Callable[[web.Request], Awaitable[Answer]]
+# How a request names the app it acts for (the channel's access-token check).
+Authenticate = Callable[[EmulatorState, Mapping[str, str]], AppState]
 
 
 def ok(**fields: Any) -> dict[str, Any]:
@@ -108,17 +106,15 @@ def _body_env(body: dict[str, Any]) -> str:
 # they are not open-API calls, and parity compares the database itself instead.
 
 
-def statement_route(path: str) -> Route:
+def statement_route(path: str, authenticate: Authenticate) -> Route:
     expected = wire.STATEMENT_PATHS[path]
 
     async def route(request: web.Request) -> Answer:
-        from .app import STATE, read_json_object
-
-        state = request.app[STATE]
+        state = request.config_dict[STATE]
         if request.method != "POST":
             return error_answer(43002, "require POST method"), 200
         try:
-            app = cloudrun.authenticate(state, request.query)
+            app = authenticate(state, request.query)
             request[APPID] = app.appid
             body = await read_json_object(request)
             env = _body_env(body)
@@ -198,7 +194,7 @@ async def collection_get(request: web.Request, state: EmulatorState, body: dict[
             {
                 "name": name,
                 "count": len(documents),
-                "size": sum(len(ejson_dumps(d).encode()) for d in documents),
+                "size": sum(len(ejson.dumps(d).encode()) for d in documents),
                 # Only the _id index exists here; its size is not modelled.
                 "index_count": 1,
                 "index_size": 0,
@@ -207,18 +203,16 @@ async def collection_get(request: web.Request, state: EmulatorState, body: dict[
     return ok(collections=collections, pager={"Offset": offset, "Limit": limit, "Total": len(names)})
 
 
-CollectionHandler = Callable[[web.Request, "EmulatorState", dict[str, Any]], Awaitable[dict[str, Any]]]
+CollectionHandler = Callable[[web.Request, EmulatorState, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
-def collection_route(path: str, handler: CollectionHandler) -> Route:
+def collection_route(handler: CollectionHandler, authenticate: Authenticate) -> Route:
     async def route(request: web.Request) -> Answer:
-        from .app import STATE, read_json_object
-
-        state = request.app[STATE]
+        state = request.config_dict[STATE]
         if request.method != "POST":
             return error_answer(43002, "require POST method"), 200
         try:
-            app = cloudrun.authenticate(state, request.query)
+            app = authenticate(state, request.query)
             request[APPID] = app.appid
             body = await read_json_object(request)
             return await handler(request, state, body), 200
@@ -228,19 +222,18 @@ def collection_route(path: str, handler: CollectionHandler) -> Route:
     return route
 
 
-def install(app: web.Application, logged: Callable[[Route], Any]) -> None:
-    """Mount the HTTPS database paths (answers recorded in the request log by ``logged``)."""
+def add_routes(channel: web.Application, authenticate: Authenticate) -> None:
+    """Route the HTTPS database paths on ``channel`` (named by path, for the fault middleware)."""
     for path in wire.STATEMENT_PATHS:
-        app.router.add_route("*", path, logged(statement_route(path)))
-    app.router.add_route(
-        "*", wire.COLLECTION_ADD, logged(collection_route(wire.COLLECTION_ADD, collection_add))
-    )
-    app.router.add_route(
-        "*", wire.COLLECTION_DELETE, logged(collection_route(wire.COLLECTION_DELETE, collection_delete))
-    )
-    app.router.add_route(
-        "*", wire.COLLECTION_GET, logged(collection_route(wire.COLLECTION_GET, collection_get))
-    )
+        name = "tcb." + path.rsplit("/", 1)[-1]
+        channel.router.add_route("*", path, answering(statement_route(path, authenticate)), name=name)
+    for path, handler in (
+        (wire.COLLECTION_ADD, collection_add),
+        (wire.COLLECTION_DELETE, collection_delete),
+        (wire.COLLECTION_GET, collection_get),
+    ):
+        name = "tcb." + path.rsplit("/", 1)[-1]
+        channel.router.add_route("*", path, answering(collection_route(handler, authenticate)), name=name)
 
 
-__all__ = ["install", "run_statement"]
+__all__ = ["add_routes", "run_statement"]

@@ -1,7 +1,9 @@
 """The transport interface: the only place a cloud call does I/O.
 
-Like httpx's transports, a transport only moves a request; the call pipeline
-keeps the policy (permissions, casing, validation, decoding).
+Like httpx's transports, a transport only moves bytes: it returns the answer
+or raises a :class:`~.errors.TransportError`. The call pipeline keeps the
+policy (permissions, casing, validation, decoding) and alone turns failures
+into CloudSDKError.
 """
 
 from __future__ import annotations
@@ -36,21 +38,8 @@ class ApiResponse:
         return "application/json" in self.content_type or "text/plain" in self.content_type
 
 
-class TransportError(Exception):
-    """A failure below the API: network, timeout, credentials. Carries an SDK code.
-
-    Messages must already be free of credentials when raised.
-    """
-
-    def __init__(self, code: int, message: str, *, detail: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.detail = detail
-
-
 class Transport(Protocol):
-    """Sends one request; raises :class:`TransportError` for anything but an answer.
+    """Sends one request; raises a :class:`~.errors.TransportError` for anything but an answer.
 
     A transport that reaches the cloud database also has the method of
     :class:`DatabaseTransport` (``cloud.database()`` looks for it).
@@ -69,7 +58,7 @@ class DatabaseTransport(Protocol):
     ``{"collectionName": ..., "query": "<extended JSON>", ...}``; see
     docs/database.md); ``env`` overrides the transport's environment. Returns
     the platform's JSON answer as is (``{"requestId", "data": {...}}`` or
-    ``{"code", "message", "requestId"}``); raises :class:`TransportError`
+    ``{"code", "message", "requestId"}``); raises :class:`~.errors.TransportError`
     only when there is no answer.
     """
 

@@ -14,6 +14,7 @@ import pytest
 
 import cloudfn
 from cloudfn.cloud import Cloud
+from cloudfn.emulator.http import RequestLogEntry
 from cloudfn.emulator.server import RunningEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,9 +29,9 @@ async def db_cloud(emulator: RunningEmulator) -> AsyncIterator[Cloud]:
         yield bound
 
 
-def database_requests(emulator: RunningEmulator) -> list[dict[str, Any]]:
-    """The emulator's log of database actions: (action, params as sent)."""
-    return [r for r in emulator.state.requests if r.get("action")]
+def database_requests(emulator: RunningEmulator) -> list[RequestLogEntry]:
+    """The emulator's log of database actions (``.action``, ``.body`` = the params as sent)."""
+    return [r for r in emulator.state.requests if r.action]
 
 
 def node_environment(emulator: RunningEmulator) -> dict[str, str]:

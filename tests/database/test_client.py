@@ -260,6 +260,9 @@ def _blocking_calls(base_url: str) -> None:
         "errMsg": "collection.add:ok",
     }
     assert db.collection("items").where({"n": _.gt(0)}).get()["data"] == [{"_id": "a", "n": 1}]
+    db.collection("items").doc("b").set({"data": {"at": db.serverDate(), "re": "x"}})
+    assert isinstance(db.collection("items").doc("b").get()["data"]["at"], dt.datetime)
+    assert db.collection("items").aggregate().match({"n": 1}).count("c").end()["list"] == [{"c": 1}]
 
     def bump(transaction: Any) -> str:
         transaction.collection("items").doc("a").update({"data": {"n": _.inc(1)}})
@@ -290,4 +293,13 @@ async def test_nothing_is_sent_for_what_the_client_refuses(
     assert not_int.value.errMsg == "limit must be integer"
     with pytest.raises(CloudSDKError, match="不能更新_id的值"):
         await db.collection("items").doc("a").update({"data": {"_id": "b"}})
+    with pytest.raises(CloudSDKError) as bad_id:
+        db.collection("items").doc(None)  # type: ignore[arg-type]
+    assert bad_id.value.errMsg == "docId必须为字符串或数字"
+    with pytest.raises(CloudSDKError) as no_name:
+        db.collection("")
+    assert no_name.value.errMsg == "Collection name is required"
+    with pytest.raises(CloudSDKError) as direction:
+        db.collection("items").orderBy("a", "up")
+    assert direction.value.errMsg == "排序字符不合法" and "'asc' or 'desc'" in str(direction.value)
     assert len(database_requests(emulator)) == before

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from cloudfn.cloud import Cloud
+from cloudfn.database.ejson import dumps as ejson_dumps
 from cloudfn.emulator.database import execute
-from cloudfn.emulator.database.models import ejson_dumps
 from cloudfn.emulator.server import RunningEmulator
 from cloudfn.emulator.state import EmulatorState
 from cloudfn.errors import CloudSDKError

@@ -23,7 +23,20 @@ const steps = [
   () => w.doc('k1').field({ t: true }).get(),
   () => w.doc('k1').remove(),
   () => w.doc('k1').get(),
-  () => w.count()
+  () => w.count(),
+  () => w.where({ loc: _.geoNear({ geometry: db.Geo.Point(1, 2), maxDistance: 100 }) }).get(),
+  () => w.where({ loc: _.geoWithin({ centerSphere: [db.Geo.Point(1, 2), 0.1] }) }).count(),
+  () => w.where(_.expr($.gt(['$a', '$b']))).get(),
+  () => w.where({ a: null, b: _.lt(new Date(5)), c: _.lte(db.serverDate()) }).get(),
+  () => w.field({ arr: _.project.slice(2) }).get(),
+  () => w.doc('y').update({ data: { arr: _.push({ each: [3, 1], sort: 1 }), when: db.serverDate() } }),
+  () => w.aggregate().addFields({ z: $.concat(['$t', '!']) }).unwind('$arr').lookup({ from: 'w', localField: 'a', foreignField: 'a', as: 'j' })
+    .project({ z: 1, c: $.cond({ if: $.gte(['$a', 1]), then: 'big', else: 'small' }) }).end(),
+  () => w.doc('g').set({ data: { line: db.Geo.LineString([db.Geo.Point(0, 0), db.Geo.Point(1, 1)]), poly: db.Geo.Polygon([db.Geo.LineString([db.Geo.Point(0, 0), db.Geo.Point(1, 0), db.Geo.Point(1, 1), db.Geo.Point(0, 0)])]) } }),
+  () => w.doc('g').get(),
+  () => db.collection('none').aggregate().group({ _id: 1 }).end(),
+  () => db.createCollection('w'),
+  async () => { const tx = await db.startTransaction(); await tx.commit(); return await tx.commit() }
 ]
 
 ;(async () => {
@@ -31,7 +44,7 @@ const steps = [
     try {
       console.log(JSON.stringify(await step()))
     } catch (err) {
-      console.log(JSON.stringify({ errCode: err.errCode, errMsg: err.errMsg }))
+      console.log(JSON.stringify(err))
     }
   }
 })()

@@ -28,7 +28,9 @@ import mongomock
 from bson.errors import BSONError
 from pymongo import ReturnDocument
 
-from .models import DatabaseState, EnvDatabase, Transaction, ejson_dumps, ejson_loads
+from ...database.ejson import dumps as ejson_dumps
+from ...database.ejson import loads as ejson_loads
+from .models import DatabaseState, EnvDatabase, Transaction
 from .mongomock_gaps import (
     EngineError,
     IndexedCollection,
@@ -487,6 +489,12 @@ def execute(state: EmulatorState, env: str, action: str, params: dict[str, Any])
     except _ENGINE_ERRORS as exc:
         databases.restore(undo)
         message = str(exc.args[0]) if exc.args else type(exc).__name__
+        if isinstance(exc, KeyError):
+            # mongomock's expression evaluator fails on a missing field where MongoDB reads null.
+            message = (
+                f"the local engine cannot evaluate this on a document without the field {message}; "
+                "the platform reads a missing field as null. Fix: give every document the field"
+            )
         return {"code": "DATABASE_REQUEST_FAILED", "message": message, "requestId": request_id}
     return {"requestId": request_id, **answer}
 

@@ -15,7 +15,6 @@ Documents are kept as bson-compatible Python values (``datetime``,
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import random
 import secrets
 from collections.abc import Iterable
@@ -23,23 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import mongomock
-from bson import json_util
-from bson.json_util import JSONMode, JSONOptions
 
+from ...database import ejson
 from .mongomock_gaps import IndexedCollection
-
-# Canonical extended JSON, as the Node SDK's EJSON.stringify(..., {relaxed: false}).
-CANONICAL = JSONOptions(json_mode=JSONMode.CANONICAL, tz_aware=True, tzinfo=dt.UTC)
-# Dates come back aware (UTC), numbers as int/float.
-READ = JSONOptions(json_mode=JSONMode.RELAXED, tz_aware=True, tzinfo=dt.UTC)
-
-
-def ejson_dumps(value: Any) -> str:
-    return json_util.dumps(value, json_options=CANONICAL, ensure_ascii=False, separators=(",", ":"))
-
-
-def ejson_loads(text: str) -> Any:
-    return json_util.loads(text, json_options=READ)
 
 
 def new_document_id(source: random.Random | None = None) -> str:
@@ -109,7 +94,7 @@ class EnvDatabase:
     def dump(self) -> dict[str, list[str]]:
         """Every collection as extended JSON lines (sorted by _id), for inspection and parity."""
         return {
-            name: [ejson_dumps(d) for d in sorted(self.documents(name), key=lambda d: str(d["_id"]))]
+            name: [ejson.dumps(d) for d in sorted(self.documents(name), key=lambda d: str(d["_id"]))]
             for name in sorted(self.collections)
         }
 
@@ -141,7 +126,7 @@ class DatabaseState:
         return doc_id
 
     def begin(self, env: str) -> Transaction:
-        transaction = Transaction(id=secrets.token_hex(16), env=env)
+        transaction = Transaction(id=new_document_id(self.ids), env=env)
         self.transactions[transaction.id] = transaction
         return transaction
 

@@ -27,7 +27,6 @@ the complete list of what cloudfn adds to it, each piece small:
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -222,7 +221,3 @@ def check_update(document: dict[str, Any], update: dict[str, Any]) -> None:
                 f"Cannot apply $inc to a value of non-numeric type. {{_id: {document.get('_id')!r}}} "
                 f"has the field '{path}' of non-numeric type {type(current).__name__}"
             )
-
-
-def deep_copy(document: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(document)
