@@ -215,5 +215,5 @@ async def test_requests_are_logged_without_the_token(api: Api, emulator: Running
     await api.post("databasecollectionadd", {"env": ENV, "collection_name": "logged"})
     entry = emulator.state.requests[-1]
     # Not an open-API call (parity compares the database itself), as for /admin's database actions.
-    assert entry["path"] == "/tcb/databasecollectionadd" and entry["api"] is None
-    assert entry["query"]["access_token"] == "***"
+    assert entry.path == "/tcb/databasecollectionadd" and entry.api is None
+    assert entry.query["access_token"] == "***"

@@ -120,7 +120,7 @@ async def test_https_gives_what_tcb_gives(
         assert have == want, f"step {step}"
     dumps = emulator.state.database.dump()
     assert mask(dumps[env + "-https"]) == mask(dumps[env + "-tcb"])
-    https_paths = {r["path"] for r in emulator.state.requests if r["path"].startswith("/tcb/")}
+    https_paths = {r.path for r in emulator.state.requests if r.path.startswith("/tcb/")}
     assert https_paths == {
         "/tcb/databasecollectionadd",
         "/tcb/databaseadd",
@@ -157,7 +157,7 @@ async def test_against_the_emulator_transactions_use_its_admin_channel_with_a_wa
         assert await db.runTransaction(move) == "moved"
         assert (await db.collection("accounts").doc("a").get())["data"]["n"] == 2
     assert "in production, use transport='tcb'" in caplog.text
-    paths = [r["path"] for r in emulator.state.requests]
+    paths = [r.path for r in emulator.state.requests]
     assert "/tcb/databaseadd" in paths and "/admin" in paths
 
 
