@@ -8,13 +8,15 @@ request back into a statement that parses to the very same request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from cloudfn.dbstatement import StatementError, generate_statement, parse_statement
 
-from .conftest import NodeRequests
+# The node_requests fixture: statements -> what wx-server-sdk hands its transport for each.
+NodeRequests = Callable[[list[str]], list[dict[str, Any]]]
 
 C = 'db.collection("todos")'
 
