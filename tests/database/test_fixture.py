@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from .conftest import NODE_EXAMPLE
+from tests.support.database import NODE_EXAMPLE
 
 
-def test_invoke_fixture_runs_a_database_function(invoke: Any, wx_emulator: Any) -> None:
+def test_invoke_fixture_runs_a_database_function(invoke: Any) -> None:
     created = invoke(NODE_EXAMPLE, {"action": "createBoard", "name": "messages"})
     assert created.result["errMsg"] == "createCollection:ok"
     posted = invoke(NODE_EXAMPLE, {"action": "post", "text": "hi"}, openid="oTester")
     assert posted.error is None, posted.error
     assert posted.result["saved"]["author"] == "oTester"
     assert posted.result["saved"]["createdAt"].endswith("Z")  # a date, written as Node writes one
-    stored = [d for env in wx_emulator.raw_state.database.envs.values() for d in env.documents("messages")]
-    assert [d["text"] for d in stored] == ["hi"]
+    searched = invoke(NODE_EXAMPLE, {"action": "search", "q": "^HI"})
+    assert searched.result == {"found": [posted.result["added"]["_id"]], "total": 1}
 
 
 def test_a_loop_bound_cloud_keeps_its_database_on_that_loop() -> None:
