@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 # The Node SDK's marker for "the env this function runs in".
 from . import DYNAMIC_CURRENT_ENV, environment
-from .api.call import DEFAULT_TIMEOUT_S, OpenApiCaller
+from .api.call import CALL_TIMEOUT_S, OpenApiCaller
 from .api.proxy import OpenApiProxy
 from .api.registry import Registry, default_registry
 from .config import FunctionConfig
@@ -48,11 +48,11 @@ class Settings:
     secret: Secret = field(default_factory=lambda: Secret(""))
     config: FunctionConfig | None = None
     env: str | None = None
-    timeout: float = DEFAULT_TIMEOUT_S
+    timeout: float = CALL_TIMEOUT_S
     validate: bool = True
     token_endpoint: TokenEndpoint = "stable"
     credentials: Mapping[str, Secret] = field(default_factory=dict)
-    transport: str = "https"
+    channel: str = "https"  # the transport by name (TRANSPORTS); Cloud.transport is the instance
     token_store: str = field(default=DEFAULT_TOKEN_STORE, repr=False)  # a Redis URL may hold a password
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     cloudrun_token_file: str = DEFAULT_TOKEN_FILE
@@ -115,11 +115,11 @@ class Settings:
             secret=Secret(secret or environ.get("CLOUDFN_SECRET") or ""),
             config=loaded,
             env=env,
-            timeout=float(timeout if timeout is not None else DEFAULT_TIMEOUT_S),
+            timeout=float(timeout if timeout is not None else CALL_TIMEOUT_S),
             validate=validate,
             token_endpoint=endpoint,  # type: ignore[arg-type]
             credentials={k: Secret(v) for k, v in (credentials or {}).items()},
-            transport=channel,
+            channel=channel,
             token_store=token_store or environ.get("CLOUDFN_TOKEN_STORE") or DEFAULT_TOKEN_STORE,
             retry=policy,
             cloudrun_token_file=cloudrun_token_file
@@ -158,7 +158,7 @@ class _LocalDatabaseRoute:
     does on the platform. Against WeChat itself they are refused before sending.
     """
 
-    def __init__(self, https: HttpsTransport, admin: Any) -> None:
+    def __init__(self, https: Any, admin: Any) -> None:
         self.https = https
         self.admin = admin
 
@@ -167,14 +167,16 @@ class _LocalDatabaseRoute:
     ) -> dict[str, Any]:
         from .dbstatement.https_api import serves
 
+        answer: dict[str, Any]
         if serves(action, params):
-            return await self.https.database(action, params, env=env)
+            answer = await self.https.database(action, params, env=env)
+            return answer
         log.warning(
             "%s: WeChat's HTTPS database API has none; the local emulator's /admin serves it "
             "(in production, use transport='tcb')",
             action,
         )
-        answer: dict[str, Any] = await self.admin.database(action, params, env=env)
+        answer = await self.admin.database(action, params, env=env)
         return answer
 
 
@@ -205,7 +207,7 @@ class Cloud:
         if (
             token_store is None
             and transport is None
-            and settings.transport == "https"
+            and settings.channel == "https"
             and settings.appid
             and settings.secret
         ):
@@ -224,16 +226,16 @@ class Cloud:
 
     @staticmethod
     def _default_transport(settings: Settings, token_store: TokenStore | None) -> Transport:
-        if settings.transport == "tcb":
+        if settings.channel == "tcb":
             from .transport.tcb import TcbTransport
 
             base_url = None if settings.base_url == DEFAULT_BASE_URL else settings.base_url
             return TcbTransport.from_environ(
                 settings.environ or environment.current(), base_url=base_url, env=settings.env
             )
-        if settings.transport in ("cloudrun", "cloudrun-token"):
+        if settings.channel in ("cloudrun", "cloudrun-token"):
             return CloudRunTransport(
-                mode="openapi" if settings.transport == "cloudrun" else "token_file",
+                mode="openapi" if settings.channel == "cloudrun" else "token_file",
                 base_url=settings.base_url,
                 token_file=settings.cloudrun_token_file,
                 retry=settings.retry,
@@ -286,7 +288,11 @@ class Cloud:
         if throwOnNotFound is None:
             throwOnNotFound = self.throw_on_not_found
         channel: Any = self.transport if hasattr(self.transport, "database") else self._admin_channel()
-        if isinstance(channel, HttpsTransport) and self._admin_channel() is not None:
+        if (
+            self.settings.channel == "https"
+            and channel is self.transport
+            and self._admin_channel() is not None
+        ):
             # A local emulator: WeChat's HTTPS database API where it can serve (it needs the env),
             # the emulator's /admin for the rest (transactions), as the Node SDK reaches it.
             if env or self.settings.env:
@@ -296,7 +302,7 @@ class Cloud:
         missing = None
         if channel is None:
             missing = (
-                f"cloud.database(): the {self.settings.transport} transport does not reach the database. "
+                f"cloud.database(): the {self.settings.channel} transport does not reach the database. "
                 "Fix: cloudfn.init(transport='tcb') (the platform's /admin channel)"
             )
         return Database(

@@ -308,7 +308,7 @@ def _wire(value: Any, path: str) -> Any:
         return {str(k): _wire(v, f"{path}.{k}") for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_wire(v, f"{path}[{i}]") for i, v in enumerate(value)]
-    if value is None or isinstance(value, str | bool | float | dt.datetime | Regex):
+    if value is None or isinstance(value, str | bool | float | dt.datetime | Regex | bytes):
         return value
     if isinstance(value, int):
         # A JavaScript number: int32, else int64 (the Node SDK's EJSON does the same).

@@ -14,8 +14,7 @@ from cloudfn.database import Point, TransactionRollback
 from cloudfn.emulator.server import RunningEmulator
 from cloudfn.errors import CloudSDKError
 from cloudfn.runtime.invoke import to_jsonable
-
-from .conftest import ENV, database_requests
+from tests.support.database import ENV, database_requests
 
 
 async def seeded(cloud: Cloud, documents: list[dict[str, Any]], name: str = "items") -> Any:

@@ -12,8 +12,7 @@ from cloudfn.emulator.database import execute
 from cloudfn.emulator.server import RunningEmulator
 from cloudfn.emulator.state import EmulatorState
 from cloudfn.errors import CloudSDKError
-
-from .conftest import ENV
+from tests.support.database import ENV
 
 
 def contents(state: EmulatorState) -> dict[str, Any]:

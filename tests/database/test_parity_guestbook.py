@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from cloudfn.parity.runner import run_parity
-
-from .conftest import NODE_EXAMPLE
+from tests.support.database import NODE_EXAMPLE
 
 
 @pytest.mark.parametrize("transport", ["https", "tcb"])

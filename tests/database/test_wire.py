@@ -20,8 +20,7 @@ from cloudfn.emulator.server import RunningEmulator
 from cloudfn.errors import CloudSDKError
 from cloudfn.parity.runner import mask_rid
 from cloudfn.runtime.invoke import to_jsonable
-
-from .conftest import database_requests, run_node
+from tests.support.database import database_requests, run_node
 
 HERE = Path(__file__).resolve().parent
 

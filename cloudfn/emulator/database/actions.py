@@ -57,7 +57,8 @@ SERVER_DATE = "$tcb_server_date"
 
 def new_rid() -> str:
     """A request id shaped like the platform's."""
-    return "-".join(secrets.token_hex(4) for _ in range(3))
+    raw = secrets.token_hex(12)
+    return f"{raw[:8]}-{raw[8:16]}-{raw[16:]}"
 
 
 class DatabaseError(Exception):

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from cloudfn.emulator.server import RunningEmulator
-from tests.test_emulator_http import token_for
+from tests.support.database_https import access_token
 
 ENV = "test2-4a89da"  # the documentation's env id
 
@@ -33,7 +33,7 @@ class Api:
 @pytest.fixture
 async def api(emulator: RunningEmulator) -> Any:
     async with aiohttp.ClientSession() as http:
-        token = await token_for(http, emulator.base_url, emulator.appid, emulator.secret)
+        token = await access_token(http, emulator)
         yield Api(http, emulator, token)
 
 

@@ -8,15 +8,12 @@ request back into a statement that parses to the very same request.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from cloudfn.dbstatement import StatementError, generate_statement, parse_statement
-
-# The node_requests fixture: statements -> what wx-server-sdk hands its transport for each.
-NodeRequests = Callable[[list[str]], list[dict[str, Any]]]
+from tests.support.database_https import NodeRequests
 
 C = 'db.collection("todos")'
 
@@ -158,7 +155,9 @@ def test_generated_statement_reads_like_the_documentation() -> None:
         'db.collection("geo").where({"done":true,"n":_.gt(3)}).orderBy("n","desc").skip(1).limit(10)'
         '.field({"a":1}).get()'
     )
-    updated = parse_statement('db.collection("geo").where({age:14}).update({data:{age: _.inc(1), b: {c: 2}}})')
+    updated = parse_statement(
+        'db.collection("geo").where({age:14}).update({data:{age: _.inc(1), b: {c: 2}}})'
+    )
     assert generate_statement(updated.action, updated.params) == (
         'db.collection("geo").where({"age":14}).update({data:{"age":_.inc(1),"b.c":2}})'
     )

@@ -23,7 +23,7 @@ from cloudfn.dbstatement.ejson import number_to_ejson
 from cloudfn.dbstatement.https_api import ACTION_PATHS
 from cloudfn.emulator.server import RunningEmulator
 from cloudfn.errors import CloudSDKError
-from tests.test_tcb import tcb_env
+from tests.support.database_https import tcb_environment
 
 GENERATED_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -108,7 +108,7 @@ async def scenario(cloud: Cloud) -> list[Any]:
 async def test_https_gives_what_tcb_gives(
     emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch, env: str
 ) -> None:
-    for name, value in tcb_env(emulator).items():
+    for name, value in tcb_environment(emulator).items():
         monkeypatch.setenv(name, value)
     async with cloudfn.init(transport="tcb", env=env + "-tcb") as over_tcb:
         expected = await scenario(over_tcb)
