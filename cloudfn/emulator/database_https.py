@@ -95,11 +95,20 @@ def run_statement(state: EmulatorState, env: str, parsed: ParsedStatement) -> di
     return ok(data=list(data.get("list") or []))
 
 
+def _unicode(value: str, key: str) -> str:
+    """A text field that can be stored and answered (no unpaired surrogate)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(40097, f"invalid {key}: not valid Unicode (an unpaired surrogate)") from None
+    return value
+
+
 def _body_env(body: dict[str, Any]) -> str:
     env = body.get("env")
     if not isinstance(env, str) or not env:
         raise ApiError(40101, "missing env: the body needs env, the cloud environment id")
-    return env
+    return _unicode(env, "env")
 
 
 # The request log's api stays None for these paths, as for /admin's database actions:
@@ -149,7 +158,7 @@ def _collection_name(body: dict[str, Any]) -> str:
         raise ApiError(
             40101, "missing collection_name: the body needs collection_name, the collection's name"
         )
-    return name
+    return _unicode(name, "collection_name")
 
 
 async def collection_add(request: web.Request, state: EmulatorState, body: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import aiohttp
@@ -217,3 +218,49 @@ async def test_requests_are_logged_without_the_token(api: Api, emulator: Running
     # Not an open-API call (parity compares the database itself), as for /admin's database actions.
     assert entry.path == "/tcb/databasecollectionadd" and entry.api is None
     assert entry.query["access_token"] == "***"
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+async def test_seeded_junk_never_gets_a_5xx_nor_breaks_the_next_request(api: Api, seed: int) -> None:
+    from cloudfn.dbstatement.https_api import (
+        COLLECTION_ADD,
+        COLLECTION_DELETE,
+        COLLECTION_GET,
+        STATEMENT_PATHS,
+    )
+
+    from .test_statements import STATEMENTS
+
+    rng = random.Random(seed)
+    paths = [*STATEMENT_PATHS, COLLECTION_ADD, COLLECTION_DELETE, COLLECTION_GET]
+    junk_values: list[Any] = [None, 0, -1, 1e308, "", "x" * 300, [], {}, True, "\ud800", {"$gt": 1}, [[[]]]]
+    await api.post("databasecollectionadd", {"env": ENV, "collection_name": "todos"})
+    statuses: dict[int, int] = {}
+    for _ in range(400):
+        path = rng.choice(paths)
+        statement = rng.choice(STATEMENTS)
+        cut = rng.randrange(len(statement) + 1)
+        body: Any = rng.choice(
+            [
+                {"env": ENV, "query": statement},
+                {"env": ENV, "query": statement[:cut] + rng.choice("{}()[]'\"`$_.,\\") + statement[cut:]},
+                {"env": rng.choice(junk_values), "query": rng.choice([*junk_values, statement])},
+                {"env": ENV, "collection_name": rng.choice([*junk_values, "todos", "a" * 70])},
+                {"env": ENV, "limit": rng.choice(junk_values), "offset": rng.choice(junk_values)},
+                rng.choice(junk_values),
+            ]
+        )
+        data = (
+            json.dumps(body).encode() if not isinstance(body, str) else body.encode("utf-8", "surrogatepass")
+        )
+        async with api.http.post(
+            f"{api.base}{path}", params={"access_token": api.token}, data=data
+        ) as response:
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+            assert response.status < 500, (path, body)
+            await response.read()
+    assert set(statuses) == {200}
+    # The next requests still work (the junk may have dropped 'todos': a valid request).
+    assert (await api.post("databasecollectionadd", {"env": ENV, "collection_name": "probe"}))["errcode"] == 0
+    assert (await api.query("databaseadd", "db.collection('probe').add({data: {a: 1}})"))["errcode"] == 0
+    assert (await api.query("databasecount", "db.collection('probe').count()"))["count"] == 1
