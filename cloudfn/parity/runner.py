@@ -109,7 +109,7 @@ def side_effects(state: EmulatorState) -> dict[str, Any]:
     # Tokens are left out of "the world": the HTTPS transport fetches them, the
     # Node SDK's channel needs none; neither changes what the function did.
     return {
-        "accepted": accepted_calls(state.requests),
+        "accepted": accepted_calls(list(state.requests)),
         "state": state.snapshot()["apps"],
         "database": database_contents(state),
     }
@@ -191,7 +191,7 @@ def apply_setup(state: EmulatorState, case: EventCase) -> None:
             )
     if case.database:
         seed_database(state, case)
-    state.requests = []
+    state.requests.clear()
 
 
 def seed_database(state: EmulatorState, case: EventCase) -> None:

@@ -302,3 +302,55 @@ async def test_nothing_is_sent_for_what_the_client_refuses(
         db.collection("items").orderBy("a", "up")
     assert direction.value.errMsg == "排序字符不合法" and "'asc' or 'desc'" in str(direction.value)
     assert len(database_requests(emulator)) == before
+
+
+async def test_geo_queries_on_points(db_cloud: Cloud) -> None:
+    db = await seeded(
+        db_cloud,
+        [
+            {"_id": "tower", "at": Point(113.3245, 23.1064)},  # 0 m from the center
+            {"_id": "park", "at": Point(113.3300, 23.1100)},  # about 700 m
+            {"_id": "airport", "at": Point(113.2988, 23.3924)},  # about 32 km
+            {"_id": "nowhere"},
+        ],
+    )
+    _ = db.command
+    center = db.Geo.Point(113.3245, 23.1064)
+    near = (
+        await db.collection("items").where({"at": _.geoNear({"geometry": center, "maxDistance": 5000})}).get()
+    )
+    assert [d["_id"] for d in near["data"]] == ["tower", "park"]
+    far = await (
+        db.collection("items").where({"at": _.geoNear({"geometry": center, "minDistance": 100})}).count()
+    )
+    assert far["total"] == 2
+    within = await (
+        db.collection("items").where({"at": _.geoWithin({"centerSphere": [center, 1000 / 6378100]})}).get()
+    )
+    assert sorted(d["_id"] for d in within["data"]) == ["park", "tower"]
+    square = db.Geo.Polygon(
+        [
+            db.Geo.LineString(
+                [
+                    Point(113.2, 23.3),
+                    Point(113.4, 23.3),
+                    Point(113.4, 23.5),
+                    Point(113.2, 23.5),
+                    Point(113.2, 23.3),
+                ]
+            )
+        ]
+    )
+    inside = await db.collection("items").where({"at": _.geoWithin({"geometry": square})}).get()
+    assert [d["_id"] for d in inside["data"]] == ["airport"]
+    hit = await db.collection("items").where({"at": _.geoIntersects({"geometry": center})}).get()
+    assert [d["_id"] for d in hit["data"]] == ["tower"]
+    moved = (
+        await db.collection("items")
+        .where({"at": _.geoNear({"geometry": center, "maxDistance": 1})})
+        .update({"data": {"home": True}})
+    )
+    assert moved["stats"]["updated"] == 1
+    with pytest.raises(CloudSDKError) as nested:
+        await db.collection("items").where(_.or_([{"at": _.geoIntersects({"geometry": center})}])).get()
+    assert "only as a field's condition at the top level" in nested.value.errMsg

@@ -108,9 +108,10 @@ def test_execute_answers_bad_params_without_raising() -> None:
         state,
         ENV,
         "database.getDocument",
-        {"collectionName": "c", "query": '{"p":{"$geoWithin":{"$centerSphere":[[0,0],1]}}}'},
+        {"collectionName": "c", "query": '{"p":{"$geoWithin":{"$centerSphere":[[0,0],"far"]}}}'},
     )
-    assert geo["code"] == "DATABASE_REQUEST_FAILED" and "$geoWithin is not supported" in geo["message"]
+    assert geo["code"] == "DATABASE_REQUEST_FAILED"
+    assert "query.p.$geoWithin.$centerSphere[1]: must be a number, got 'far'" in geo["message"]
 
 
 def test_id_lookups_and_scans_agree() -> None:

@@ -30,6 +30,7 @@ from pymongo import ReturnDocument
 
 from ...database.ejson import dumps as ejson_dumps
 from ...database.ejson import loads as ejson_loads
+from . import geo
 from .models import DatabaseState, EnvDatabase, Transaction
 from .mongomock_gaps import (
     EngineError,
@@ -199,7 +200,8 @@ def _check_path(path: str, where: str) -> None:
 
 def _query(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     query: dict[str, Any] = _resolve_server_dates(_object(params, "query"), call.now)
-    check_query(query)
+    rest, _ = geo.split(query)  # top-level geo conditions are evaluated by geo.py
+    check_query(rest)
     return query
 
 
@@ -221,6 +223,10 @@ def _matched_ids(collection: IndexedCollection, query: dict[str, Any], multi: bo
     pinned, doc_id = id_lookup(query)
     if pinned and len(query) == 1:  # doc(id): the _id index answers, no cursor
         return [doc_id] if doc_id in collection.documents else []
+    rest, conditions = geo.split(query)
+    if conditions:
+        ids = [d["_id"] for d in geo.select(collection.find(rest), conditions)]
+        return ids if multi else ids[:1]
     cursor = collection.find(query, {"_id": 1})
     if not multi:
         cursor = cursor.limit(1)
@@ -286,12 +292,24 @@ def get_document(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         _check_path(key, "orderBy")
         if direction not in (1, -1):
             raise invalid(f"order.{key}: direction must be 'asc' or 'desc'")
-    cursor = collection.find(query, projection)
-    if order:
-        cursor = cursor.sort(list(order.items()))
-    cursor = cursor.skip(offset).limit(limit)
     documents = collection.documents
-    rows = [in_stored_order(d, documents.get(d.get("_id"))) if projection else d for d in cursor]
+    rest, conditions = geo.split(query)
+    if conditions:
+        # Geo conditions select (and $nearSphere orders) here; orderBy, if any, then sorts.
+        ids = [d["_id"] for d in geo.select(collection.find(rest), conditions)]
+        cursor = collection.find({"_id": {"$in": ids}}, projection)
+        if order:
+            cursor = cursor.sort(list(order.items()))
+            rows = list(cursor)[offset : offset + limit]
+        else:
+            by_id = {d["_id"]: d for d in cursor}
+            rows = [by_id[i] for i in ids][offset : offset + limit]
+    else:
+        cursor = collection.find(query, projection)
+        if order:
+            cursor = cursor.sort(list(order.items()))
+        rows = list(cursor.skip(offset).limit(limit))
+    rows = [in_stored_order(d, documents.get(d.get("_id"))) if projection else d for d in rows]
     return {"data": {"list": [ejson_dumps(d) for d in rows]}, "limit": limit, "offset": offset}
 
 
@@ -390,7 +408,10 @@ def remove_document(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 def calculate_document(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     _, collection = _collection(call, params)
-    return {"data": {"total": collection.count_documents(_query(call, params))}}
+    rest, conditions = geo.split(_query(call, params))
+    if conditions:
+        return {"data": {"total": len(geo.select(collection.find(rest), conditions))}}
+    return {"data": {"total": collection.count_documents(rest)}}
 
 
 def aggregate_documents(call: Call, params: dict[str, Any]) -> dict[str, Any]:

@@ -16,9 +16,10 @@ the complete list of what cloudfn adds to it, each piece small:
 - **update operator arguments**: ``$inc`` on a non-number failed inside
   mongomock with a Python error; :func:`check_update` refuses it first with
   MongoDB's words.
-- **geo queries** (``$geoWithin`` with ``$centerSphere``/``$geometry``
-  polygons, ``$nearSphere``, ``$geoIntersects`` on points): not supported,
-  refused with a clear message naming the operator.
+- **geo queries** (``$nearSphere``, ``$geoWithin`` with ``$centerSphere`` or a
+  polygon, ``$geoIntersects``) on stored points: evaluated in :mod:`.geo` when
+  they are a field's condition at the top level (as the Node SDK writes
+  them); anywhere else (inside ``$and``/``$or``...) refused by name.
 - **aggregate** ``$sortByCount``, ``$mergeObjects``, ``$stdDevPop``/``$stdDevSamp``,
   ``$bucketAuto``, ``$geoNear``: ``$sortByCount`` is rewritten into the
   ``$group`` + ``$sort`` MongoDB defines it as; the others are refused with
@@ -112,8 +113,9 @@ def check_query(query: Any, where: str = "query") -> None:
         for key, value in query.items():
             if key in NOT_SUPPORTED_QUERY:
                 raise UnsupportedOperator(
-                    f"{where}: {key} is not supported by the local emulator's database engine. "
-                    "Fix: test geo queries against the cloud platform"
+                    f"{where}: {key} is supported by the local emulator only as a field's condition at "
+                    "the top level of the query. Fix: move it out of $and/$or, or test this query on the "
+                    "cloud platform"
                 )
             check_query(value, where)
     elif isinstance(query, list):
