@@ -78,6 +78,11 @@ async def scenario(cloud: Cloud) -> list[Any]:
     await record(lambda: todos.where({"n": _.gt(8).or_(_.lt(2))}).orderBy("n", "asc").get())
     await record(lambda: todos.where({"tags": db.RegExp({"regexp": "^X", "options": "i"})}).get())
     await record(lambda: todos.where({"nested": {"k": "v"}}).count())
+    await record(
+        lambda: todos.where(
+            {"loc": _.geoNear({"geometry": db.Geo.Point(113.001, 23), "maxDistance": 5000})}
+        ).get()
+    )
     await record(lambda: todos.count())
     await record(lambda: todos.doc("a").get())
     await record(lambda: todos.doc("a").update({"data": {"n": _.inc(10), "tags": _.push("z"), "done": True}}))
