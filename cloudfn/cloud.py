@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +26,15 @@ from .transport.errors import TransportError
 from .transport.https import DEFAULT_BASE_URL, HttpsTransport
 from .transport.retry import RetryPolicy
 
+log = logging.getLogger("cloudfn")
+
 # init(transport=...) / CLOUDFN_TRANSPORT: https (access_token), cloudrun (open-API
 # service, no token), cloudrun-token (the platform's cloudbase_access_token file),
 # tcb (the cloud platform's /admin channel, the Node SDK's own wire).
 TRANSPORTS = ("https", "cloudrun", "cloudrun-token", "tcb")
 
 if TYPE_CHECKING:
+    from .database import Database
     from .sync import BlockingCloud
 
 _FALSE_WORDS = {"0", "false", "no", "off"}
@@ -164,6 +168,36 @@ class _MissingCredentials:
         return None
 
 
+class _LocalDatabaseRoute:
+    """The database against a local emulator: the HTTPS database API, and /admin where it has none.
+
+    WeChat's HTTPS database API has no transactions; the emulator's /admin
+    serves those (with a warning), so a port runs locally as its Node original
+    does on the platform. Against WeChat itself they are refused before sending.
+    """
+
+    def __init__(self, https: Any, admin: Any) -> None:
+        self.https = https
+        self.admin = admin
+
+    async def database(
+        self, action: str, params: dict[str, Any], *, env: str | None = None
+    ) -> dict[str, Any]:
+        from .dbstatement.https_api import serves
+
+        answer: dict[str, Any]
+        if serves(action, params):
+            answer = await self.https.database(action, params, env=env)
+            return answer
+        log.warning(
+            "%s: WeChat's HTTPS database API has none; the local emulator's /admin serves it "
+            "(in production, use transport='tcb')",
+            action,
+        )
+        answer = await self.admin.database(action, params, env=env)
+        return answer
+
+
 class Cloud:
     """One configured SDK instance: ``cloud.openapi``, one connection pool, closed once.
 
@@ -182,6 +216,10 @@ class Cloud:
     ) -> None:
         self.settings = settings
         self.registry = registry or registry_with(settings.specs)
+        # init({throwOnNotFound: false}): document.get() of a missing document gives data None.
+        self.throw_on_not_found = True
+        # The emulator's /admin channel, when the transport has no database of its own.
+        self._database_channel: Any = None
         # A store this Cloud made from a URL is closed with it; one passed in belongs to the caller.
         self._owned_store: TokenStore | None = None
         if (
@@ -240,6 +278,7 @@ class Cloud:
             credentials=settings.credentials,
             retry=settings.retry,
             deadline=settings.timeout,
+            env=settings.env,
         )
 
     async def call(
@@ -274,7 +313,71 @@ class Cloud:
 
     call_function = callFunction
 
+    def database(
+        self,
+        options: Mapping[str, Any] | None = None,
+        /,
+        *,
+        env: str | None = None,
+        throwOnNotFound: bool | None = None,
+    ) -> Database:
+        """``cloud.database()``, also ``cloud.database({"env": ..., "throwOnNotFound": False})``."""
+        from .database import Database
+
+        node_options = dict(options or {})
+        env = env if env is not None else node_options.get("env")
+        if env == DYNAMIC_CURRENT_ENV or isinstance(env, dict):
+            env = None
+        if throwOnNotFound is None and "throwOnNotFound" in node_options:
+            throwOnNotFound = bool(node_options["throwOnNotFound"])
+        if throwOnNotFound is None:
+            throwOnNotFound = self.throw_on_not_found
+        channel: Any = self.transport if hasattr(self.transport, "database") else self._admin_channel()
+        if (
+            self.settings.channel == "https"
+            and channel is self.transport
+            and self._admin_channel() is not None
+        ):
+            # A local emulator: WeChat's HTTPS database API where it can serve (it needs the env),
+            # the emulator's /admin for the rest (transactions), as the Node SDK reaches it.
+            if env or self.settings.env:
+                channel = _LocalDatabaseRoute(channel, self._admin_channel())
+            else:
+                channel = self._admin_channel()
+        missing = None
+        if channel is None:
+            missing = (
+                f"cloud.database(): the {self.settings.channel} transport does not reach the database. "
+                "Fix: cloudfn.init(transport='tcb') (the platform's /admin channel)"
+            )
+        return Database(
+            channel,
+            env=env or self.settings.env,
+            throw_on_not_found=throwOnNotFound,
+            timeout=self.settings.timeout,
+            missing=missing,
+        )
+
+    def _admin_channel(self) -> Any:
+        """The database of a local server (the emulator): its /admin channel, as the Node SDK reaches it.
+
+        Used when this Cloud's transport has no database method and ``base_url``
+        is not WeChat's, i.e. points at the emulator (``cloudfn invoke``,
+        ``serve``, ``parity``, the pytest fixture), which serves /admin too.
+        """
+        if self._database_channel is None and self.settings.base_url != DEFAULT_BASE_URL:
+            from .transport.tcb import TcbTransport
+
+            self._database_channel = TcbTransport.from_environ(
+                self.settings.environ or environment.current(),
+                base_url=self.settings.base_url,
+                env=self.settings.env,
+            )
+        return self._database_channel
+
     async def close(self) -> None:
+        if self._database_channel is not None:
+            await self._database_channel.close()
         await self.transport.close()
         if self._owned_store is not None:
             await self._owned_store.close()
@@ -425,6 +528,8 @@ def init(
         transport=None if isinstance(transport, str) else transport,
         token_store=None if isinstance(token_store, str) else token_store,
     )
+    if "throwOnNotFound" in node_options:
+        _current.throw_on_not_found = bool(node_options["throwOnNotFound"])
     return _current
 
 

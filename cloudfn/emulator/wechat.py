@@ -20,6 +20,7 @@ from ..api.media import loggable
 from ..api.registry import ApiSpec, Registry
 from ..api.validation import MAX_BODY_BYTES
 from ..invocation_id import INVOCATION_HEADER
+from . import database_https
 from .callfunction import CALL_FUNCTION_API, http_api_answer
 from .dispatch import Reply, reply
 from .errors import ApiError
@@ -233,6 +234,9 @@ def wechat_channel(registry: Registry) -> web.Application:
     channel = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[inject_faults])
     channel.router.add_route("*", "/cgi-bin/token", answering(classic_token), name="token")
     channel.router.add_route("*", "/cgi-bin/stable_token", answering(stable_token), name="stable_token")
+    # /tcb/database*: statements run on the emulator's database. First, so a spec for one of
+    # these paths (served from its page's example) never shadows the database itself.
+    database_https.add_routes(channel, authenticate)
     for spec in registry:  # every spec is served: from state, a stub, or its page's example
         channel.router.add_route("*", spec.path, answering(api_route(spec)), name=spec.name)
     channel.router.add_route("*", INVOKE_FUNCTION_PATH, invoke_cloud_function, name=INVOKE_FUNCTION_API)
