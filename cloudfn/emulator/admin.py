@@ -34,9 +34,11 @@ from ..api.media import loggable
 from ..api.registry import Registry
 from ..errors import API_NOT_FOUND, NO_PERMISSION
 from ..proto import CommApiData, CommOpenApiResp
+from .callfunction import invoke_function_action
 from .dispatch import Reply, reply
 from .errors import ApiError
 from .faults.middleware import inject_faults
+from .functions import secret_id_of
 from .http import (
     STATE,
     UnreadableJson,
@@ -112,6 +114,20 @@ async def read_form(request: web.Request) -> dict[str, bytes]:
     return fields
 
 
+async def read_json_params(request: web.Request) -> dict[str, Any]:
+    """A JSON action's body (``functions.invokeFunction``): an object with ``action``."""
+    raw = await request.read()
+    if len(raw) > MAX_FORM_BYTES:
+        raise PlatformError("INVALID_PARAM", f"request body larger than {MAX_FORM_BYTES} bytes")
+    try:
+        params = json.loads(raw)
+    except (UnicodeDecodeError, ValueError):
+        params = None
+    if not isinstance(params, dict):
+        raise PlatformError("INVALID_PARAM", "/admin: a JSON body must be an object with an action")
+    return params
+
+
 def body_from_pairs(data: CommApiData) -> dict[str, Any]:
     """The API's JSON body back from the pairs: each value is one JSON-encoded parameter."""
     body: dict[str, Any] = {}
@@ -183,29 +199,21 @@ async def open_api(call: AdminCall) -> web.Response:
 
 
 # The /admin action table: the form's ``action`` -> its handler. Namespaces add theirs.
-ACTIONS: Mapping[str, AdminAction] = {"wx.openApi": open_api, **ADMIN_ACTIONS}
-
-
-async def read_json_action(request: web.Request) -> dict[str, Any]:
-    """A JSON action's body: an object with its ``action``."""
-    try:
-        document = json.loads(await request.read())
-    except (ValueError, RecursionError):
-        raise PlatformError("INVALID_PARAM", "/admin: the JSON body does not parse") from None
-    if not isinstance(document, dict):
-        raise PlatformError("INVALID_PARAM", "/admin: the JSON body must be an object with an action")
-    return document
+ACTIONS: Mapping[str, AdminAction] = {
+    "wx.openApi": open_api,
+    "functions.invokeFunction": invoke_function_action,
+    **ADMIN_ACTIONS,
+}
 
 
 async def admin(request: web.Request) -> web.Response:
     state = request.config_dict[STATE]
     form: dict[str, bytes] = {}
-    body: dict[str, Any] = {}
+    params: dict[str, Any] = {}
     try:
         if request.content_type == _JSON_CONTENT_TYPE:
-            body = await read_json_action(request)
-            raw_action = body.get("action")
-            action = raw_action if isinstance(raw_action, str) else ""
+            params = await read_json_params(request)
+            action = str(params.get("action") or "")
         else:
             form = await read_form(request)
             action = form.get("action", b"").decode("utf-8", errors="replace")
@@ -219,7 +227,8 @@ async def admin(request: web.Request) -> web.Response:
             "INVALID_PARAM",
             f"action: the emulator answers {', '.join(sorted(ACTIONS))} on /admin, got {action or 'none'!r}",
         )
-    caller = state.functions.caller(request.headers.get("Authorization"))
+    authorization = request.headers.get("Authorization")
+    caller = state.functions.caller(authorization)
     call = AdminCall(
         request=request,
         state=state,
@@ -228,10 +237,13 @@ async def admin(request: web.Request) -> web.Response:
         function=caller.name if caller else None,
         permissions=caller.permissions if caller else None,
         appid=caller.appid if caller else None,
-        body=body,
+        params=params,
+        secret_id=secret_id_of(authorization),
     )
     response = await run(call)
-    if body:
+    if params and action in ADMIN_ACTIONS:
+        # A namespace's JSON action (storage.*): logged here, as its module cannot
+        # reach the HTTP layer (that imports the state, which imports the namespace table).
         _record_json_action(request, call, response)
     return response
 
@@ -251,7 +263,7 @@ def _record_json_action(request: web.Request, call: AdminCall, response: web.Res
         request,
         status=response.status,
         response=answer,
-        body={k: v for k, v in call.body.items() if k not in _CHANNEL_FIELDS},
+        body={k: v for k, v in call.params.items() if k not in _CHANNEL_FIELDS},
         function=call.function,
         action=call.action,
         errcode=-1 if answer.get("code") else 0,

@@ -34,12 +34,7 @@ Handler = Callable[["AppState", dict[str, Any]], "dict[str, Any] | Binary"]
 
 @dataclass(frozen=True)
 class AdminCall:
-    """One ``POST /admin`` request, its body read: what an /admin action gets.
-
-    The Node SDK sends ``wx.openApi`` as a multipart form (``form``) and its other
-    actions (``storage.*``, ``database.*``) as a JSON object (``body``); the other
-    one is empty.
-    """
+    """One ``POST /admin`` request, its multipart form (or JSON body) read: what an /admin action gets."""
 
     request: web.Request
     state: EmulatorState
@@ -48,7 +43,9 @@ class AdminCall:
     function: str | None  # the registered function that signed the request, if any
     permissions: frozenset[str] | None  # its config.json permissions (None: not checked)
     appid: str | None  # the app the function is registered for, if any
-    body: Mapping[str, Any] = field(default_factory=dict)
+    # A JSON action's body (the SDK sends functions.invokeFunction as JSON, not a form).
+    params: Mapping[str, Any] = field(default_factory=dict)
+    secret_id: str | None = None  # the SecretId that signed the request
 
 
 # An /admin action (``wx.openApi``, ``database.queryDocument``, ...): the call in, the answer out.

@@ -86,7 +86,7 @@ def request_id() -> str:
 
 def _admin_action(operation: Operation) -> AdminAction:
     async def run(call: AdminCall) -> web.Response:
-        body = dict(call.body)
+        body = dict(call.params)
         if not body.get("envName"):
             body["envName"] = call.request.query.get("env", "")
         try:
