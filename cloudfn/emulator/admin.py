@@ -114,20 +114,6 @@ async def read_form(request: web.Request) -> dict[str, bytes]:
     return fields
 
 
-async def read_json_params(request: web.Request) -> dict[str, Any]:
-    """A JSON action's body (``functions.invokeFunction``): an object with ``action``."""
-    raw = await request.read()
-    if len(raw) > MAX_FORM_BYTES:
-        raise PlatformError("INVALID_PARAM", f"request body larger than {MAX_FORM_BYTES} bytes")
-    try:
-        params = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
-        params = None
-    if not isinstance(params, dict):
-        raise PlatformError("INVALID_PARAM", "/admin: a JSON body must be an object with an action")
-    return params
-
-
 def body_from_pairs(data: CommApiData) -> dict[str, Any]:
     """The API's JSON body back from the pairs: each value is one JSON-encoded parameter."""
     body: dict[str, Any] = {}
@@ -206,14 +192,26 @@ ACTIONS: Mapping[str, AdminAction] = {
 }
 
 
+async def read_json_action(request: web.Request) -> dict[str, Any]:
+    """A JSON action's body: an object with its ``action``."""
+    try:
+        document = json.loads(await request.read())
+    except (ValueError, RecursionError):
+        raise PlatformError("INVALID_PARAM", "/admin: the JSON body does not parse") from None
+    if not isinstance(document, dict):
+        raise PlatformError("INVALID_PARAM", "/admin: the JSON body must be an object with an action")
+    return document
+
+
 async def admin(request: web.Request) -> web.Response:
     state = request.config_dict[STATE]
     form: dict[str, bytes] = {}
-    params: dict[str, Any] = {}
+    body: dict[str, Any] = {}
     try:
         if request.content_type == _JSON_CONTENT_TYPE:
-            params = await read_json_params(request)
-            action = str(params.get("action") or "")
+            body = await read_json_action(request)
+            raw_action = body.get("action")
+            action = raw_action if isinstance(raw_action, str) else ""
         else:
             form = await read_form(request)
             action = form.get("action", b"").decode("utf-8", errors="replace")
@@ -237,16 +235,17 @@ async def admin(request: web.Request) -> web.Response:
         function=caller.name if caller else None,
         permissions=caller.permissions if caller else None,
         appid=caller.appid if caller else None,
-        params=params,
+        body=body,
         secret_id=secret_id_of(authorization),
     )
     response = await run(call)
-    if params and action in ADMIN_ACTIONS:
-        # A namespace's JSON action (storage.*): logged here, as its module cannot
-        # reach the HTTP layer (that imports the state, which imports the namespace table).
+    if body and action not in _RECORDS_ITSELF:
         _record_json_action(request, call, response)
     return response
 
+
+# JSON actions that log themselves, as their other wire logs them (callFunction).
+_RECORDS_ITSELF = frozenset({"functions.invokeFunction"})
 
 # Sent with every JSON action by the Node SDK: credentials of the channel, not parameters.
 _CHANNEL_FIELDS = ("wxCloudApiToken", "wxCloudbaseAccesstoken", "tcb_sessionToken", "crossAuthorizationToken")
@@ -263,7 +262,7 @@ def _record_json_action(request: web.Request, call: AdminCall, response: web.Res
         request,
         status=response.status,
         response=answer,
-        body={k: v for k, v in call.params.items() if k not in _CHANNEL_FIELDS},
+        body={k: v for k, v in call.body.items() if k not in _CHANNEL_FIELDS},
         function=call.function,
         action=call.action,
         errcode=-1 if answer.get("code") else 0,

@@ -47,7 +47,7 @@ def http_api_answer(outcome: CallOutcome) -> dict[str, Any]:
 
 async def invoke_function_action(call: AdminCall) -> web.Response:
     """``/admin`` ``action=functions.invokeFunction`` (a JSON body): run the function, answer as the platform."""
-    params, request = call.params, call.request
+    params, request = call.body, call.request
     name = params.get("function_name")
     if not isinstance(name, str) or not name:
         return _admin_json(

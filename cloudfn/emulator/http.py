@@ -220,9 +220,9 @@ class RequestLogEntry:
     response: Mapping[str, Any]
     function: str | None = None
     fault: str | None = None
-    action: str | None = None
     # Where an API's answer came from: "state", "example" (the page's), "stub", "refused".
     answered: str | None = None
+    action: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -256,9 +256,9 @@ def record(
     body: Any = None,
     function: str | None = None,
     fault: str | None = None,
+    answered: str | None = None,
     action: str | None = None,
     errcode: int | None = None,
-    answered: str | None = None,
 ) -> RequestLogEntry:
     """Append one answered request to the emulator's request log (the one writer every channel uses)."""
     state = request.config_dict[STATE]
@@ -281,8 +281,8 @@ def record(
         response=response,
         function=function,
         fault=fault,
-        action=action,
         answered=answered,
+        action=action,
     )
     state.requests.append(entry)
     return entry

@@ -34,7 +34,12 @@ Handler = Callable[["AppState", dict[str, Any]], "dict[str, Any] | Binary"]
 
 @dataclass(frozen=True)
 class AdminCall:
-    """One ``POST /admin`` request, its multipart form (or JSON body) read: what an /admin action gets."""
+    """One ``POST /admin`` request, its body read: what an /admin action gets.
+
+    The Node SDK sends ``wx.openApi`` as a multipart form (``form``) and its other
+    actions (``storage.*``, ``database.*``) as a JSON object (``body``); the other
+    one is empty.
+    """
 
     request: web.Request
     state: EmulatorState
@@ -43,8 +48,7 @@ class AdminCall:
     function: str | None  # the registered function that signed the request, if any
     permissions: frozenset[str] | None  # its config.json permissions (None: not checked)
     appid: str | None  # the app the function is registered for, if any
-    # A JSON action's body (the SDK sends functions.invokeFunction as JSON, not a form).
-    params: Mapping[str, Any] = field(default_factory=dict)
+    body: Mapping[str, Any] = field(default_factory=dict)
     secret_id: str | None = None  # the SecretId that signed the request
 
 

@@ -28,8 +28,8 @@ from .storage import STORAGE
 
 NAMESPACES: Mapping[str, Namespace] = {
     LOGISTICS.name: LOGISTICS,
-    STORAGE.name: STORAGE,
     **{namespace.name: namespace for namespace in CALL_NAMESPACES},
+    STORAGE.name: STORAGE,
 }
 
 # Every API handler of every namespace, by API name.

@@ -326,6 +326,6 @@ class EmulatorState:
                 "issued": self.token_requests,
             },
             "faults": self.faults.snapshot(),
-            "storage": self.storage.snapshot(),
             "stubs": sorted(self.stubs),
+            "storage": self.storage.snapshot(),
         }

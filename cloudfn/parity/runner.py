@@ -55,17 +55,17 @@ from .options import EVENT_TIMEOUT_S, PARITY_TRANSPORTS
 
 PARITY_ENV = "cloudfn-parity"
 _RID = re.compile(r"( rid: )[^\"\\\s]*")
-# callFunction's results and errors carry the invocation's request id (requestID / requestId).
-_REQUEST_ID = re.compile(r'("requestI[Dd]":")[^"]*')
-# A temporary URL's signature and expiry (getTempFileURL, storage): random and clock-dependent.
 _TEMP_URL_SIGN = re.compile(r"([?&]sign=)[^&\"\\\s]*(&t=)[0-9]*")
+# Request ids in storage errors and in callFunction's results and errors (requestId / requestID).
+_REQUEST_ID = re.compile(r'("requestI[Dd]":")[^"]*(")')
 
 
 def mask_rid(text: str) -> str:
-    """Blank what is random by nature: the request ids (after `` rid: ``, callFunction's and
-    storage errors' ``requestId``), a temporary URL's ``sign`` and ``t``."""
+    """Blank what is random by nature: the request id after `` rid: ``, a temporary URL's
+    signature and expiry, the ``requestId``/``requestID`` of storage and callFunction answers."""
+    text = _RID.sub(r"\1<rid>", text)
     text = _TEMP_URL_SIGN.sub(r"\1<sign>\2<t>", text)
-    return _REQUEST_ID.sub(r"\1<rid>", _RID.sub(r"\1<rid>", text))
+    return _REQUEST_ID.sub(r"\1<requestId>\2", text)
 
 
 def to_json_text(value: Any) -> str:

@@ -375,11 +375,12 @@ async def _load(
     load_timeout: float,
 ) -> ProjectFunction:
     if source.language == PYTHON:
+        # As the platform sets it for every function: the environment its cloud.init() resolves
+        # (DYNAMIC_CURRENT_ENV, storage's env) unless the caller's environment names one.
+        environ = {"TCB_ENV": env, **runner_environ}
         try:
             return PythonProjectFunction(
-                await load_function_in_time(
-                    source.directory, runner_environ=runner_environ, timeout=load_timeout
-                )
+                await load_function_in_time(source.directory, runner_environ=environ, timeout=load_timeout)
             )
         except FunctionLoadError as exc:
             raise ProjectError(str(exc)) from None

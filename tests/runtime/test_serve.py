@@ -111,7 +111,14 @@ async def test_concurrent_requests_each_see_only_their_own_wx_context(server: Se
     async with aiohttp.ClientSession() as session:
         bodies = await asyncio.gather(*(call(session, user) for user in users))
     for user, body in zip(users, bodies, strict=True):
-        expected = {"OPENID": user, "APPID": "wxapp", "CLIENTIP": "10.1.2.3", "SOURCE": "wx_client"}
+        # ENV: the function's environment (TCB_ENV), set for every function as on the platform.
+        expected = {
+            "OPENID": user,
+            "APPID": "wxapp",
+            "CLIENTIP": "10.1.2.3",
+            "SOURCE": "wx_client",
+            "ENV": "local",
+        }
         assert body["first"] == expected and body["then"] == expected
     assert len({body["request_id"] for body in bodies}) == 32
 

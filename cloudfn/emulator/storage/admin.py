@@ -86,7 +86,7 @@ def request_id() -> str:
 
 def _admin_action(operation: Operation) -> AdminAction:
     async def run(call: AdminCall) -> web.Response:
-        body = dict(call.params)
+        body = dict(call.body)
         if not body.get("envName"):
             body["envName"] = call.request.query.get("env", "")
         try:

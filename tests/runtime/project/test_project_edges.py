@@ -163,7 +163,9 @@ def test_node_functions_fail_clearly(tmp_path: Path) -> None:
 def test_invoke_a_project_needs_a_function_name(tmp_path: Path) -> None:
     completed = invoke(str(PROJECT))
     assert completed.returncode == 2
-    assert "is a project (desk, greeting, orders, pricing). Fix: add --function NAME" in completed.stderr
+    assert (
+        "is a project (desk, greeting, orders, pricing, qrcode). Fix: add --function NAME" in completed.stderr
+    )
     completed = invoke(str(PROJECT), "--function", "nope")
     assert completed.returncode == 2
     assert "--function: no function 'nope'" in completed.stderr
@@ -171,3 +173,30 @@ def test_invoke_a_project_needs_a_function_name(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout) == {"total": 300, "source": "wx_client"}
     assert os.path.isdir(PROJECT / "orders" / "node_modules")
+
+
+def check(directory: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cloudfn", "check", str(directory)],
+        capture_output=True,
+        text=True,
+        env=clean_environ(),
+        cwd=REPO,
+        timeout=60,
+    )
+
+
+def test_check_explains_a_missing_config_json_and_checks_node_functions(tmp_path: Path) -> None:
+    completed = check(PROJECT / "greeting")
+    assert completed.returncode == 0, completed.stdout
+    assert "config.json: none" in completed.stdout
+    assert "every cloud call (cloud.openapi...) is refused with -604101" in completed.stdout
+
+    completed = check(PROJECT / "orders")
+    assert completed.returncode == 0, completed.stdout
+    assert "language: node" in completed.stdout
+
+    bare = function(tmp_path / "nomods", "f", js="exports.handler = async () => 1\n")
+    completed = check(bare)
+    assert completed.returncode == 1
+    assert "node_modules: missing" in completed.stdout and "no exports.main" in completed.stdout

@@ -15,6 +15,7 @@ def test_healthz_lists_every_function_with_its_language(project: Served) -> None
         {"name": "greeting", "language": "python"},
         {"name": "orders", "language": "node"},
         {"name": "pricing", "language": "python"},
+        {"name": "qrcode", "language": "python"},
     ]
     assert "function" not in health  # a project, not one function
 
@@ -62,7 +63,7 @@ def test_an_unknown_function_name_is_refused_with_the_names_that_exist(project: 
     assert body["errCode"] == -1
     assert body["errMsg"].startswith("callFunction:fail [ResourceNotFound.Function]")
     assert (
-        "no function 'no_such_function' in this project; its functions: desk, greeting, orders, pricing"
+        "no function 'no_such_function' in this project; its functions: desk, greeting, orders, pricing, qrcode"
         in (body["errMsg"])
     )
 
@@ -88,7 +89,7 @@ def test_a_function_without_config_json_runs_and_its_cloud_calls_are_refused(pro
 def test_post_slash_on_a_project_names_the_paths_to_use(project: Served) -> None:
     status, body = project.post("/", {})
     assert status == 404
-    assert "POST /desk, POST /greeting, POST /orders, POST /pricing" in body["errorMessage"]
+    assert "POST /desk, POST /greeting, POST /orders, POST /pricing, POST /qrcode" in body["errorMessage"]
     status, body = project.post("/nowhere", {})
     assert status == 404 and body["errorMessage"].startswith("/nowhere: no such function")
 
@@ -107,9 +108,23 @@ async def test_every_function_matches_its_twin_in_the_other_language() -> None:
 
     twins = PROJECT.parent / "twins"
     npm_ci(twins)
-    pairs = [(twins / n, PROJECT / n, twins / n) for n in ("greeting", "desk", "pricing")]
+    pairs = [(twins / n, PROJECT / n, twins / n) for n in ("greeting", "desk", "pricing", "qrcode")]
     pairs.append((PROJECT / "orders", twins / "orders", twins / "orders"))
     for node_dir, py_dir, events in pairs:
         report = await run_parity(node_dir, py_dir, events / "events.jsonl", project=PROJECT)
         assert [v.case.name for v in report.verdicts if not v.same] == [], node_dir.name
         assert len(report.verdicts) >= 3
+
+
+def test_a_generated_code_is_stored_and_its_temporary_url_serves_it(project: Served) -> None:
+    import urllib.request
+
+    status, body = project.post("/qrcode", {"scene": "table-9"}, CALLER)
+    assert status == 200, body
+    assert body["fileID"].endswith("/qrcodes/table-9.png") and body["fileID"].startswith("cloud://")
+    assert body["contentType"] == "image/png"
+    with urllib.request.urlopen(body["tempFileURL"], timeout=30) as response:
+        png = response.read()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) == body["bytes"]
+    status, body = project.post("/qrcode", {"scene": "x" * 33}, CALLER)
+    assert body["errCode"] == 40097 and body["errMsg"].startswith("openapi.wxacode.getUnlimited:fail")
