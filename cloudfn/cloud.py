@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from . import DYNAMIC_CURRENT_ENV, environment
 from .api.call import CALL_TIMEOUT_S, OpenApiCaller
 from .api.proxy import OpenApiProxy
-from .api.registry import Registry, default_registry
+from .api.registry import Registry, registry_with, user_spec_dirs
 from .config import FunctionConfig
 from .errors import CloudSDKError, ConfigError
 from .redact import Secret
@@ -53,6 +53,8 @@ class Settings:
     token_store: str = field(default=DEFAULT_TOKEN_STORE, repr=False)  # a Redis URL may hold a password
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     cloudrun_token_file: str = DEFAULT_TOKEN_FILE
+    # Users' spec folders (init(specs=...) / CLOUDFN_SPECS), read after the shipped specs.
+    specs: tuple[str, ...] = ()
     # The invocation environment the rest was resolved from (cloudfn.environment),
     # for transports that read platform variables themselves (tcb).
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -75,6 +77,7 @@ class Settings:
         token_store: str | None = None,
         retry: RetryPolicy | Mapping[str, Any] | None = None,
         cloudrun_token_file: str | None = None,
+        specs: Sequence[str | Path] | None = None,
     ) -> Settings:
         config_source = config if config is not None else environ.get("CLOUDFN_CONFIG") or None
         loaded = (
@@ -123,6 +126,7 @@ class Settings:
             cloudrun_token_file=cloudrun_token_file
             or environ.get("CLOUDFN_CLOUDRUN_TOKEN_FILE")
             or DEFAULT_TOKEN_FILE,
+            specs=tuple(str(d) for d in (specs if specs is not None else user_spec_dirs(environ))),
             environ=dict(environ),
         )
 
@@ -177,7 +181,7 @@ class Cloud:
         token_store: TokenStore | None = None,
     ) -> None:
         self.settings = settings
-        self.registry = registry or default_registry()
+        self.registry = registry or registry_with(settings.specs)
         # A store this Cloud made from a URL is closed with it; one passed in belongs to the caller.
         self._owned_store: TokenStore | None = None
         if (
@@ -249,6 +253,14 @@ class Cloud:
         """``cloud.call("logistics.updatePrinter", {...})``: the same as the attribute form."""
         return await self._caller.call(api, data, appid=appid, convert_case=convert_case)
 
+    async def getOpenData(self, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """``cloud.getOpenData({"list": [cloudID, ...]})``: each cloudID's open data, as the Node SDK answers."""
+        from .api.open_data import get_open_data
+
+        return await get_open_data(options, transport=self.transport, registry=self.registry)
+
+    get_open_data = getOpenData
+
     async def callFunction(self, options: Any) -> dict[str, Any]:
         """``cloud.callFunction({"name": ..., "data": {...}})``: another cloud function's result.
 
@@ -312,6 +324,15 @@ class _CurrentCloudCaller:
         return _current.call(api, data, appid=appid, convert_case=convert_case)
 
 
+async def getOpenData(options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``cloudfn.getOpenData({...})`` on the Cloud the last ``init()`` made, as the Node SDK exports it."""
+    if _current is None:
+        raise CloudSDKError(
+            -1, NOT_INITIALISED, detail="init: no Cloud yet. Fix: call cloudfn.init() before getOpenData"
+        )
+    return await _current.getOpenData(options)
+
+
 async def callFunction(options: Any) -> dict[str, Any]:
     """Module-level ``cloudfn.callFunction(...)``: through the Cloud the last ``init()`` made."""
     if _current is None:
@@ -346,6 +367,7 @@ def init(
     transport: Transport | str | None = None,
     retry: RetryPolicy | Mapping[str, Any] | None = None,
     cloudrun_token_file: str | None = None,
+    specs: Sequence[str | Path] | None = None,
 ) -> Cloud:
     """Create a Cloud, like ``cloud.init()`` in the Node SDK.
 
@@ -360,6 +382,11 @@ def init(
     ``CLOUDFN_TOKEN_STORE``); ``transport`` is a Transport or one of ``https``,
     ``cloudrun``, ``cloudrun-token``, ``tcb`` (``CLOUDFN_TRANSPORT``); ``retry`` a
     RetryPolicy or its fields (``CLOUDFN_RETRY_*``).
+
+    ``specs`` adds APIs: folders of the user's own holding
+    ``<namespace>/<method>.json`` spec files in the shipped format
+    (``CLOUDFN_SPECS``, folders joined by ``os.pathsep``); a user's spec wins
+    over a shipped one of the same name.
     """
     node_options = dict(options or {})
     if env is None and "env" in node_options:
@@ -390,6 +417,7 @@ def init(
         token_store=token_store if isinstance(token_store, str) else None,
         retry=retry,
         cloudrun_token_file=cloudrun_token_file,
+        specs=specs,
     )
     global _current
     _current = Cloud(
@@ -400,4 +428,4 @@ def init(
     return _current
 
 
-__all__ = ["DYNAMIC_CURRENT_ENV", "Cloud", "CloudSDKError", "Settings", "init"]
+__all__ = ["DYNAMIC_CURRENT_ENV", "Cloud", "CloudSDKError", "Settings", "getOpenData", "init"]

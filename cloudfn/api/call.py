@@ -27,7 +27,7 @@ from ..errors import (
 from ..redact import redact
 from ..transport.base import ApiRequest, ApiResponse, Transport
 from ..transport.errors import PlatformRefusal, TransportError
-from .registry import Registry
+from .registry import Registry, where_to_add
 from .validation import encoding_violation, find_violation, safe_repr, structure_violation
 
 log = logging.getLogger("cloudfn.openapi")
@@ -110,14 +110,9 @@ class OpenApiCaller:
     def _not_found(self, api: str) -> CloudSDKError:
         nearest = self.registry.closest(api)
         hint = f"did you mean {nearest}? " if nearest else ""
-        namespace, _, method = api.partition(".")
         return platform_refusal(
             API_NOT_FOUND,
-            detail=(
-                f"api: cloudfn has no spec for {api}; {hint}"
-                f"Fix: add schemas/{namespace}/{method}.json (method, path, request and "
-                "response schema; see an existing file there) or correct the name"
-            ),
+            detail=f"api: cloudfn has no spec for {api}; {hint}{where_to_add(api, self.registry)}",
         )
 
     async def call(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 
 from ..emulator.faults.cli import CLI_SYNTAX, parse_fault
@@ -54,6 +55,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--fault-seed", type=int, default=0, help="seed for probabilistic faults (same seed, same faults)"
+    )
+    parser.add_argument(
+        "--specs",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help=(
+            "a folder of your own API specs, <namespace>/<method>.json in the shipped format "
+            "(repeatable; also CLOUDFN_SPECS); yours win over shipped ones of the same name"
+        ),
     )
     parser.add_argument(
         "--control-token",
@@ -118,8 +129,14 @@ def parse_seeds(apps: list[str], users: list[str]) -> list[AppSeed]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..api.registry import registry_with, user_spec_dirs
     from ..emulator.server import serve
+    from ..errors import ConfigError
 
+    try:
+        registry = registry_with([*user_spec_dirs(os.environ), *args.specs])
+    except ConfigError as exc:
+        raise SystemExit(f"--specs: {exc}") from None
     seeds = parse_seeds(args.app, args.user)
     try:
         rules = [parse_fault(text) for text in args.fault]
@@ -156,5 +173,5 @@ def run(args: argparse.Namespace) -> int:
         control_token=control_token,
         data_dir=args.data_dir,
     )
-    serve(seeds, host=args.host, port=args.port, token_ttl=args.token_ttl, state=state)
+    serve(seeds, host=args.host, port=args.port, token_ttl=args.token_ttl, state=state, registry=registry)
     return 0

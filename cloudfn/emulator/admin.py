@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import mimetypes
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,8 +34,9 @@ from google.protobuf.message import DecodeError
 from ..api.media import loggable
 from ..api.registry import Registry
 from ..errors import API_NOT_FOUND, NO_PERMISSION
-from ..proto import CommApiData, CommOpenApiResp
+from ..proto import ApiGetOpenDataByCloudIdReq, ApiGetOpenDataByCloudIdResp, CommApiData, CommOpenApiResp
 from .callfunction import invoke_function_action
+from .calls import opendata
 from .dispatch import Reply, reply
 from .errors import ApiError
 from .faults.middleware import inject_faults
@@ -57,6 +59,7 @@ log = logging.getLogger("cloudfn.emulator.admin")
 ADMIN_PATH = "/admin"
 MAX_FORM_BYTES = 1024 * 1024  # as the HTTPS routes' client_max_size
 _JSON_CONTENT_TYPE = "application/json"
+_OCTET_STREAM = "application/octet-stream"
 REGISTRY = web.AppKey("cloudfn_admin_registry", Registry)
 
 
@@ -119,8 +122,11 @@ def body_from_pairs(data: CommApiData) -> dict[str, Any]:
     body: dict[str, Any] = {}
     for pair in data.openapiData.pairs:
         if pair.contenttype or pair.filename:
-            # A media parameter: the file's bytes as they are, with their type and name.
-            body[pair.key] = {"contentType": pair.contenttype, "value": pair.value, "fileName": pair.filename}
+            # A media parameter: the file's bytes as they are, with their name. wx-server-sdk
+            # 4.0.2 sends no type (its pair says contentType, the field is contenttype): the
+            # name's extension gives it, as the platform must.
+            content_type = pair.contenttype or mimetypes.guess_type(pair.filename)[0] or _OCTET_STREAM
+            body[pair.key] = {"contentType": content_type, "value": pair.value, "fileName": pair.filename}
             continue
         try:
             body[pair.key] = parse_json(pair.value)
@@ -145,6 +151,8 @@ async def open_api(call: AdminCall) -> web.Response:
         )
         return protobuf_response(CommOpenApiResp(errorCode=code))
 
+    if data.apiType == CommApiData.SVRKIT_API:
+        return svrkit_api(call, api, data)
     if call.permissions is not None and api not in call.permissions:
         return refuse(NO_PERMISSION)
     spec = request.config_dict[REGISTRY].get(api)
@@ -182,6 +190,52 @@ async def open_api(call: AdminCall) -> web.Response:
             httpCode=200,
         )
     )
+
+
+# The svrkit APIs the Node SDK calls over wx.openApi (not cloud.openapi: no permission listed for them).
+GET_OPEN_DATA = "ApiGetOpenDataByCloudId"  # cloud.getOpenData({list: [cloudID, ...]})
+
+
+def svrkit_api(call: AdminCall, api: str, data: CommApiData) -> web.Response:
+    """A svrkit call: ``reqData`` and ``respData`` are the API's own protobuf messages."""
+    request, state = call.request, call.state
+    appid = data.appid or call.appid or state.seeds[0].appid
+    if data.svrkitData.apiName != GET_OPEN_DATA:
+        record(request, status=200, response={"errorCode": API_NOT_FOUND}, api=api, function=call.function)
+        return protobuf_response(CommOpenApiResp(errorCode=API_NOT_FOUND))
+    try:
+        wanted = list(ApiGetOpenDataByCloudIdReq.FromString(data.svrkitData.reqData).cloudidList)
+    except DecodeError:
+        return platform_error("INVALID_PARAM", "svrkitData.reqData: not an ApiGetOpenDataByCloudIdReq")
+    body = {"cloudid_list": wanted}
+    try:
+        found = opendata.model(state.app(appid)).items(wanted)
+    except ApiError as exc:
+        # The platform's refusal (-601005 invalid cloudID): only errorCode is set.
+        record(
+            request,
+            status=200,
+            response=error_answer(exc.errcode, exc.errmsg),
+            api=api,
+            appid=appid,
+            body=body,
+            function=call.function,
+        )
+        return protobuf_response(CommOpenApiResp(errorCode=exc.errcode))
+    answer = ApiGetOpenDataByCloudIdResp()
+    for cloud_id, text in found:
+        answer.dataList.add(cloudId=cloud_id, json=text)
+    record(
+        request,
+        status=200,
+        response={"errcode": 0, "count": len(found)},
+        api=api,
+        appid=appid,
+        body=body,
+        function=call.function,
+        answered="state",
+    )
+    return protobuf_response(CommOpenApiResp(respData=answer.SerializeToString(), httpCode=200))
 
 
 # The /admin action table: the form's ``action`` -> its handler. Namespaces add theirs.

@@ -1,6 +1,8 @@
 """``cloudfn parity``: the Node original and its Python port, event by event, on one emulator.
 
-For each event the emulator is reset to the same start, the event runs
+For each event the emulator is reset to the same start (the seed, then the
+example's ``emulator.json`` arrangement if its folder has one, then the
+event's ``setup``: :func:`start_state`), the event runs
 through one side, the emulator's side effects are read, and again for the
 other side. Compared, as text:
 
@@ -30,7 +32,7 @@ from typing import Any
 
 import aiohttp
 
-from ..api.registry import default_registry
+from ..api.registry import environ_registry
 from ..config import FunctionConfig
 from ..emulator.dispatch import answer
 from ..emulator.http import RequestLogEntry
@@ -149,8 +151,45 @@ def compare(case: EventCase, node: str, python: str, node_fx: Any, python_fx: An
     return verdict
 
 
+ARRANGEMENT_FILE = "emulator.json"
+
+
+def load_arrangement(*directories: Path) -> dict[str, Any] | None:
+    """The example's ``emulator.json`` (the control API's arrange document), if it has one.
+
+    Looked for in the port's and the original's folders; two different files are an error.
+    """
+    found: dict[str, Any] | None = None
+    seen: Path | None = None
+    for directory in directories:
+        path = directory / ARRANGEMENT_FILE
+        if not path.is_file():
+            continue
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise ParityError(f"{path}: not JSON ({exc}). Fix: write one JSON object") from None
+        if not isinstance(document, dict):
+            raise ParityError(f'{path}: must be a JSON object, e.g. {{"users": ["oUser1"]}}')
+        if found is not None and document != found:
+            raise ParityError(f"{path} and {seen}: two different arrangements. Fix: keep one of them")
+        found, seen = document, path
+    return found
+
+
+def start_state(state: EmulatorState, case: EventCase, arrangement: dict[str, Any] | None) -> None:
+    """Where every event starts, for each side: reset, the example's arrangement, the event's setup."""
+    state.reset()
+    if arrangement is not None:
+        try:
+            state.arrange(arrangement)
+        except ValueError as exc:
+            raise ParityError(f"{ARRANGEMENT_FILE}: {exc}") from None
+    apply_setup(state, case)
+
+
 def apply_setup(state: EmulatorState, case: EventCase) -> None:
-    registry = default_registry()
+    registry = environ_registry()
     app = state.app(state.seeds[0].appid)
     for i, call in enumerate(case.setup):
         spec = registry.get(call.api)
@@ -225,6 +264,7 @@ class ParityPlan:
     py_config: FunctionConfig
     cases: list[EventCase]
     transport: str
+    arrangement: dict[str, Any] | None = None
     project: Path | None = None
 
 
@@ -255,7 +295,14 @@ def plan(
                 "whose functions the compared ones call"
             )
     return ParityPlan(
-        node_path, py_path, _load_config(node_path), _load_config(py_path), cases, transport, project_path
+        node_path,
+        py_path,
+        _load_config(node_path),
+        _load_config(py_path),
+        cases,
+        transport,
+        load_arrangement(node_path, py_path),
+        project_path,
     )
 
 
@@ -300,7 +347,9 @@ async def run_parity(
                 raise ParityError(f"{p.py_dir}: loading the Python port failed: {exc}") from None
             try:
                 for case in p.cases:
-                    verdicts.append(await _run_case(emulator, node, function, case, event_timeout))
+                    verdicts.append(
+                        await _run_case(emulator, node, function, case, event_timeout, p.arrangement)
+                    )
             finally:
                 await function.close()
         finally:
@@ -309,7 +358,12 @@ async def run_parity(
 
 
 async def _run_case(
-    emulator: RunningEmulator, node: NodeFunction, function: CloudFunction, case: EventCase, limit: float
+    emulator: RunningEmulator,
+    node: NodeFunction,
+    function: CloudFunction,
+    case: EventCase,
+    limit: float,
+    arrangement: dict[str, Any] | None,
 ) -> Verdict:
     state = emulator.state
     context = {
@@ -317,12 +371,10 @@ async def _run_case(
         "function_name": node.directory.name,
         "namespace": PARITY_ENV,
     }
-    state.reset()
-    apply_setup(state, case)
+    start_state(state, case, arrangement)
     outcome = await node.call(case.event, wx_context=case.wx_context, context=context, limit=limit)
     node_fx = side_effects(state)
-    state.reset()
-    apply_setup(state, case)
+    start_state(state, case, arrangement)
     invocation = await invoke(function, case.event, wx_context=case.wx_context, timeout=limit)
     python_fx = side_effects(state)
     return compare(case, _node_text(outcome), _python_text(invocation), node_fx, python_fx)
