@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import socket
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import cloudfn
 from cloudfn.emulator.state import DEFAULT_APPID, DEFAULT_SECRET
 from tests.support.runtime import clean_environ, run_cli
-from tests.support.storage import ENV, STORAGE_EXAMPLE
+from tests.support.storage import ENV, STORAGE_EXAMPLE, ensure_storage_node_modules
 
 
 def _free_port() -> int:
@@ -55,3 +56,18 @@ def test_invoke_a_function_that_uses_storage() -> None:
     assert result["save"]["fileID"] == "cloud://local.6c6f-local-1300000000/a/b.txt"
     assert result["read"]["text"] == "kept"
     assert result["remove"]["fileList"][0]["status"] == 0
+
+
+def test_invoke_an_unmodified_node_function_that_uses_storage(tmp_path: Path) -> None:
+    ensure_storage_node_modules()
+    node_dir = tmp_path / "notes"
+    node_dir.mkdir()
+    for name in ("index.js", "package.json", "config.json"):
+        shutil.copy(STORAGE_EXAMPLE / name, node_dir / name)
+    (node_dir / "node_modules").symlink_to(STORAGE_EXAMPLE / "node_modules", target_is_directory=True)
+    event = json.dumps({"cloudPath": "n/a.txt", "text": "from node", "steps": ["save", "read"]})
+    completed = run_cli("invoke", str(node_dir), "--event", event, env=clean_environ(TCB_ENV=""))
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout)
+    assert result["save"]["fileID"] == "cloud://local.6c6f-local-1300000000/n/a.txt"
+    assert result["read"] == {"text": "from node", "statusCode": 200, "errMsg": "downloadFile:ok"}
