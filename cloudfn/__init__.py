@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .errors import CloudSDKError
+from .errors import CloudSDKError, Error
 
 __version__ = "0.1.0"
 
@@ -48,6 +48,7 @@ __all__ = [
     "BlockingCloud",
     "Cloud",
     "CloudSDKError",
+    "Error",
     "FunctionConfig",
     "__version__",
     "getWXContext",
