@@ -122,6 +122,14 @@ def _throws_compared() -> bool:
     return verdict.same
 
 
+# The Node SDK reaches these through the platform's /admin channel; the port goes the same way.
+_PLATFORM_FEATURES = frozenset({"database", "storage", "callFunction"})
+
+
+def transport_for(features: set[str]) -> str:
+    return "tcb" if features & _PLATFORM_FEATURES else "https"
+
+
 def node_copy(name: str, directory: Path) -> Path:
     """The Node function in ``directory``, its modules linked from the corpus (as Node would find them)."""
     source = CORPUS / name

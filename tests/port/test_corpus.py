@@ -15,7 +15,15 @@ import pytest
 from cloudfn.parity import format_table, run_parity
 from cloudfn.port import port_function
 
-from .corpus_helpers import CORPUS, available, corpus_functions, ensure_corpus_modules, needs, node_copy
+from .corpus_helpers import (
+    CORPUS,
+    available,
+    corpus_functions,
+    ensure_corpus_modules,
+    needs,
+    node_copy,
+    transport_for,
+)
 
 FUNCTIONS = corpus_functions()
 
@@ -51,5 +59,6 @@ async def test_port_matches_its_original(name: str, tmp_path: Path) -> None:
     if missing:
         pytest.skip(f"cloudfn does not have yet: {', '.join(missing)}")
     node = node_copy(name, tmp_path / "node")
-    verdicts = await run_parity(node, tmp_path / "py", CORPUS / name / "events.jsonl")
+    transport = transport_for(report.translation.features)
+    verdicts = await run_parity(node, tmp_path / "py", CORPUS / name / "events.jsonl", transport=transport)
     assert verdicts.ok, format_table(verdicts)

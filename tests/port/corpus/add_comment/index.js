@@ -5,7 +5,7 @@ const _ = db.command
 
 exports.main = async (event) => {
   const wxContext = cloud.getWXContext()
-  const comment = { openid: wxContext.OPENID, text: event.text, at: Date.now() }
+  const comment = { openid: wxContext.OPENID, text: event.text, at: db.serverDate() }
   await db.collection('posts').doc(event.postId).update({
     data: { comments: _.push(comment), commentCount: _.inc(1) },
   })
