@@ -2,6 +2,10 @@ const cloud = require('wx-server-sdk')
 cloud.init()
 
 exports.main = async (event) => {
-  const res = await cloud.getTempFileURL({ fileList: event.fileIDs || [] })
-  return res.fileList.map(f => ({ fileID: f.fileID, url: f.tempFileURL, ok: f.status === 0 }))
+  const ids = event.fileIDs || []
+  if (ids.length === 0) {
+    return []
+  }
+  const res = await cloud.getTempFileURL({ fileList: ids })
+  return res.fileList.map(f => ({ fileID: f.fileID, ok: f.status === 0 }))
 }
