@@ -48,8 +48,10 @@ def to_json_value(value: Any) -> Any:
         moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
         return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC).isoformat(timespec="milliseconds").replace(
-            "+00:00", "Z"
+        return (
+            datetime(value.year, value.month, value.day, tzinfo=UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z")
         )
     if isinstance(value, bytes | bytearray):
         return {"type": "Buffer", "data": list(value)}
@@ -62,7 +64,9 @@ def to_json_value(value: Any) -> Any:
     to_json = getattr(value, "to_json", None)
     if callable(to_json):
         return to_json_value(to_json())
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable (return dicts, lists, strings, numbers)")
+    raise TypeError(
+        f"{type(value).__name__} is not JSON serialisable (return dicts, lists, strings, numbers)"
+    )
 
 
 def stringify(value: Any) -> str:

@@ -54,7 +54,7 @@ class JSObject(dict[str, Any]):
     def __missing__(self, key: str) -> Any:
         return undefined
 
-    def get(self, key: str, default: Any = undefined) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = undefined) -> Any:
         return super().get(key, default)
 
     def __getattr__(self, name: str) -> Any:
