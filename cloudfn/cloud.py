@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 # The Node SDK's marker for "the env this function runs in".
-from . import DYNAMIC_CURRENT_ENV
+from . import DYNAMIC_CURRENT_ENV, environment
 from .api.call import DEFAULT_TIMEOUT_S, OpenApiCaller
 from .api.proxy import OpenApiProxy
 from .api.registry import Registry, default_registry
@@ -20,8 +18,9 @@ from .errors import CloudSDKError, ConfigError
 from .redact import Secret
 from .tokens import DEFAULT_TOKEN_STORE, TokenStore, from_url
 from .tokens.provider import TokenEndpoint
-from .transport.base import ApiRequest, ApiResponse, Transport, TransportError
+from .transport.base import ApiRequest, ApiResponse, Transport
 from .transport.cloudrun import DEFAULT_OPENAPI_BASE_URL, DEFAULT_TOKEN_FILE, CloudRunTransport
+from .transport.errors import TransportError
 from .transport.https import DEFAULT_BASE_URL, HttpsTransport
 from .transport.retry import RetryPolicy
 
@@ -34,12 +33,6 @@ if TYPE_CHECKING:
     from .sync import BlockingCloud
 
 _FALSE_WORDS = {"0", "false", "no", "off"}
-
-# Set by cloudfn's runner (invoke, serve, the pytest plugin) while it imports and
-# runs a function: CLOUDFN_* values that override os.environ for init(), so
-# ported code's top-level ``cloudfn.init()`` reaches the runner's emulator or
-# credentials without code changes. A contextvar, so two functions never mix.
-RUNNER_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("cloudfn_runner_environ", default=None)
 
 
 @dataclass(frozen=True)
@@ -59,8 +52,8 @@ class Settings:
     token_store: str = field(default=DEFAULT_TOKEN_STORE, repr=False)  # a Redis URL may hold a password
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     cloudrun_token_file: str = DEFAULT_TOKEN_FILE
-    # The environment the rest was resolved from (os.environ plus the runner's
-    # overlay), for transports that read platform variables themselves (tcb).
+    # The invocation environment the rest was resolved from (cloudfn.environment),
+    # for transports that read platform variables themselves (tcb).
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -200,7 +193,7 @@ class Cloud:
 
             base_url = None if settings.base_url == DEFAULT_BASE_URL else settings.base_url
             return TcbTransport.from_environ(
-                settings.environ or os.environ, base_url=base_url, env=settings.env
+                settings.environ or environment.current(), base_url=base_url, env=settings.env
             )
         if settings.transport in ("cloudrun", "cloudrun-token"):
             return CloudRunTransport(
@@ -344,7 +337,9 @@ def init(
         validate=validate,
         token_endpoint=token_endpoint,
         credentials=credentials,
-        environ={**os.environ, **(RUNNER_ENVIRON.get() or {})},
+        # The runner's overlay (its emulator or credentials) reaches ported code's
+        # top-level init() without code changes.
+        environ=environment.current(),
         transport=transport if isinstance(transport, str) else None,
         token_store=token_store if isinstance(token_store, str) else None,
         retry=retry,

@@ -11,14 +11,14 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from .api.registry import load_json_resource
-from .api.validation import field_path
 from .errors import ConfigError
+from .formats import CONFIG, load_format
+from .json_path import field_path
 
 
 @cache
 def _config_validator() -> Draft202012Validator:
-    return Draft202012Validator(load_json_resource("config.schema.json"))
+    return Draft202012Validator(load_format(CONFIG))
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ class WxEmulator:
 
     def requests(self) -> list[dict[str, Any]]:
         """Every request the emulator answered since the last reset (tokens masked)."""
-        return self._do(lambda: [dict(r) for r in self._running.state.requests])  # type: ignore[no-any-return]
+        return self._do(lambda: [r.to_dict() for r in self._running.state.requests])  # type: ignore[no-any-return]
 
     def api_requests(self, api: str | None = None) -> list[dict[str, Any]]:
         """The API calls (not token fetches) received, optionally of one API."""

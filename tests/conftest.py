@@ -57,4 +57,4 @@ async def raw_cloud(emulator: RunningEmulator) -> AsyncIterator[Cloud]:
 
 def api_requests(emulator: RunningEmulator) -> list[dict]:
     """The emulator's log of API requests (token requests left out)."""
-    return [r for r in emulator.state.requests if r["api"]]
+    return [r for r in emulator.state.requests if r.api]

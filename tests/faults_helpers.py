@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import cloudfn
-from cloudfn.emulator.faults import FaultRule
+from cloudfn.emulator.faults.rules import FaultRule
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import SEED_OPENID
 
@@ -134,15 +134,15 @@ async def run_scenario(scenario: Scenario, emulator: RunningEmulator) -> Observe
     for _ in range(100):
         if not any(r.kind == "latency" for r in emulator.state.faults.rules):
             break
-        if any(r["api"] == scenario.api and r.get("fault") is None for r in emulator.state.requests):
+        if any(r.api == scenario.api and r.fault is None for r in emulator.state.requests):
             break
         await asyncio.sleep(0.05)
-    log = [r for r in emulator.state.requests if r["api"] == scenario.api]
+    log = [r for r in emulator.state.requests if r.api == scenario.api]
     return Observed(
         outcome=outcome,
         api_requests=len(log),
-        token_requests=sum(1 for r in emulator.state.requests if r["path"] in TOKEN_PATHS),
-        effects=sum(1 for r in log if r["errcode"] == 0 and r.get("fault") is None and r["status"] == 200),
+        token_requests=sum(1 for r in emulator.state.requests if r.path in TOKEN_PATHS),
+        effects=sum(1 for r in log if r.errcode == 0 and r.fault is None and r.status == 200),
         faults_fired=sum(r.fired for r in emulator.state.faults.rules),
         error=error,
     )

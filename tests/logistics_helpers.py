@@ -132,7 +132,7 @@ def make_cloud(emulator: RunningEmulator, *, validate: bool = True) -> cloudfn.C
 
 def api_requests(emulator: RunningEmulator, api: str | None = None) -> list[dict[str, Any]]:
     """The emulator's log of API calls (token fetches excluded)."""
-    return [r for r in emulator.state.requests if r["api"] and (api is None or r["api"] == api)]
+    return [r for r in emulator.state.requests if r.api and (api is None or r.api == api)]
 
 
 def records(emulator: RunningEmulator) -> dict[str, Any]:

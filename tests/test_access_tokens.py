@@ -16,7 +16,7 @@ SEED_OPENID = "oJ4v0wRAfiXcnIbM3SgGEUkTw3Qw"
 
 
 def token_requests(emulator: RunningEmulator) -> list[dict]:
-    return [r for r in emulator.state.requests if r["path"] in ("/cgi-bin/stable_token", "/cgi-bin/token")]
+    return [r for r in emulator.state.requests if r.path in ("/cgi-bin/stable_token", "/cgi-bin/token")]
 
 
 async def test_concurrent_calls_on_a_cold_cache_fetch_one_token(
@@ -26,7 +26,7 @@ async def test_concurrent_calls_on_a_cold_cache_fetch_one_token(
 
     assert all(r["errCode"] == 0 for r in results)
     assert len(token_requests(emulator)) == 1
-    assert len([r for r in emulator.state.requests if r["api"]]) == 200
+    assert len([r for r in emulator.state.requests if r.api]) == 200
 
 
 async def test_invalidated_token_is_refreshed_once_and_the_call_retried(
@@ -39,9 +39,9 @@ async def test_invalidated_token_is_refreshed_once_and_the_call_retried(
 
     assert all(r["errCode"] == 0 for r in results)
     assert len(token_requests(emulator)) == 2  # one more, for all 20 calls
-    rejected = [r for r in emulator.state.requests if r["errcode"] == 40001]
+    rejected = [r for r in emulator.state.requests if r.errcode == 40001]
     assert 1 <= len(rejected) <= 20  # each rejected call was retried exactly once
-    assert len([r for r in emulator.state.requests if r["api"] and r["errcode"] == 0]) == 21
+    assert len([r for r in emulator.state.requests if r.api and r.errcode == 0]) == 21
 
 
 async def test_expired_token_is_refreshed(cloud: Cloud, emulator: RunningEmulator) -> None:
@@ -49,7 +49,7 @@ async def test_expired_token_is_refreshed(cloud: Cloud, emulator: RunningEmulato
     emulator.state.expire_tokens()
 
     assert (await cloud.openapi.logistics.getPrinter())["errCode"] == 0
-    assert [r["errcode"] for r in emulator.state.requests if r["api"]] == [0, 42001, 0]
+    assert [r.errcode for r in emulator.state.requests if r.api] == [0, 42001, 0]
     assert len(token_requests(emulator)) == 2
 
 
@@ -59,7 +59,7 @@ async def test_control_clock_moves_tokens_past_expiry(cloud: Cloud, emulator: Ru
         await http.post(f"{emulator.base_url}/__emulator__/clock", json={"advance": TOKEN_TTL_S + 1})
 
     assert (await cloud.openapi.logistics.getPrinter())["errCode"] == 0
-    assert [r["errcode"] for r in emulator.state.requests if r["api"]] == [0, 42001, 0]
+    assert [r.errcode for r in emulator.state.requests if r.api] == [0, 42001, 0]
 
 
 async def test_cached_token_is_refetched_shortly_before_it_expires(emulator: RunningEmulator) -> None:
@@ -77,7 +77,7 @@ async def test_cached_token_is_refetched_shortly_before_it_expires(emulator: Run
         now[0] += 90  # 30 s left, inside the refresh margin: fetch before it can fail in flight
         await cloud.openapi.logistics.getPrinter()
         assert len(token_requests(emulator)) == 2
-    assert [r["errcode"] for r in emulator.state.requests if r["api"]] == [0, 0, 0]
+    assert [r.errcode for r in emulator.state.requests if r.api] == [0, 0, 0]
 
 
 async def test_a_rejected_token_is_retried_only_once(emulator: RunningEmulator) -> None:
@@ -89,7 +89,7 @@ async def test_a_rejected_token_is_retried_only_once(emulator: RunningEmulator) 
         with pytest.raises(cloudfn.CloudSDKError) as info:
             await cloud.openapi.logistics.getPrinter()
     assert info.value.errCode == 42001
-    assert [r["errcode"] for r in emulator.state.requests if r["api"]] == [42001, 42001]
+    assert [r.errcode for r in emulator.state.requests if r.api] == [42001, 42001]
 
 
 async def test_classic_token_endpoint_is_selectable(emulator: RunningEmulator) -> None:
@@ -98,8 +98,8 @@ async def test_classic_token_endpoint_is_selectable(emulator: RunningEmulator) -
     ) as cloud:
         assert (await cloud.openapi.logistics.getPrinter())["errCode"] == 0
     [request] = token_requests(emulator)
-    assert request["method"] == "GET" and request["path"] == "/cgi-bin/token"
-    assert request["query"]["secret"] == "***"
+    assert request.method == "GET" and request.path == "/cgi-bin/token"
+    assert request.query["secret"] == "***"
 
 
 async def test_wrong_secret_gives_the_token_error_without_the_secret(emulator: RunningEmulator) -> None:

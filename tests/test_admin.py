@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from cloudfn.emulator.logistics.responses import book
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import AppSeed
 from cloudfn.proto import CommApiData, CommOpenApiResp
@@ -80,11 +81,11 @@ async def test_reference_vector_binds_the_printer() -> None:
         assert answer.contentType == "application/json"
         assert json.loads(answer.respData) == {"errcode": 0, "errmsg": "ok"}
         app = emulator.state.apps[emulator.appid]
-        assert app.printers[SEED_OPENID].tagids == ["123", "456"]
+        assert book(app).printers[SEED_OPENID].tagids == ["123", "456"]
         [entry] = emulator.state.requests
-        assert entry["path"] == "/admin"
-        assert entry["api"] == "logistics.updatePrinter"
-        assert entry["body"] == {"openid": SEED_OPENID, "update_type": "bind", "tagid_list": "123,456"}
+        assert entry.path == "/admin"
+        assert entry.api == "logistics.updatePrinter"
+        assert entry.body == {"openid": SEED_OPENID, "update_type": "bind", "tagid_list": "123,456"}
 
 
 @pytest.mark.parametrize(
@@ -136,8 +137,8 @@ async def test_api_outside_permissions_is_refused_with_604101_only() -> None:
         assert raw == CommOpenApiResp(errorCode=-604101).SerializeToString()
         _, raw = await post_admin(emulator, form(SEED_VECTOR), secret_id=grant["secret_id"])
         assert CommOpenApiResp.FromString(raw).errorCode == 0
-        assert [e["errcode"] for e in emulator.state.requests] == [-604101, 0]
-        assert emulator.state.requests[0]["function"] == "fn"
+        assert [e.errcode for e in emulator.state.requests] == [-604101, 0]
+        assert emulator.state.requests[0].function == "fn"
 
 
 async def test_registrations_survive_reset() -> None:
@@ -155,8 +156,8 @@ async def test_appid_in_comm_api_data_acts_for_that_app() -> None:
             emulator, form(comm({"openid": SEED_OPENID, "update_type": "bind"}, appid=OTHER_APPID))
         )
         assert json.loads(CommOpenApiResp.FromString(raw).respData)["errcode"] == 0
-        assert SEED_OPENID in emulator.state.apps[OTHER_APPID].printers
-        assert emulator.state.apps["wx00000000000000a1"].printers == {}
+        assert SEED_OPENID in book(emulator.state.apps[OTHER_APPID]).printers
+        assert book(emulator.state.apps["wx00000000000000a1"]).printers == {}
         _, raw = await post_admin(
             emulator, form(comm({"openid": SEED_OPENID, "update_type": "bind"}, appid="wxunknown"))
         )
@@ -178,7 +179,7 @@ async def test_other_actions_get_the_platform_json_error(action: str) -> None:
         document = json.loads(raw)
         assert document["code"] == "INVALID_PARAM"
         assert "wx.openApi" in document["message"]
-        assert emulator.state.apps[emulator.appid].printers == {}
+        assert book(emulator.state.apps[emulator.appid]).printers == {}
 
 
 async def test_garbage_request_data_is_a_platform_error() -> None:
@@ -232,7 +233,7 @@ async def test_node_sdk_end_to_end(tmp_path: Path) -> None:
             directory, admin, {"method": "updatePrinter", "data": seed, "appid": OTHER_APPID}, sid
         )
         assert other["errCode"] == 0
-        assert SEED_OPENID in emulator.state.apps[OTHER_APPID].printers
+        assert SEED_OPENID in book(emulator.state.apps[OTHER_APPID]).printers
 
 
 async def test_oversized_form_is_refused_without_reading_it_all() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cloudfn.emulator.logistics.responses import book
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import SEED_OPENID
 from cloudfn.sync import BackgroundLoop
@@ -133,7 +134,7 @@ def test_configured_backend_is_used_instead_of_an_embedded_emulator(
     )
     done = run_cli("invoke", str(EXAMPLE), "--event", '{"tagidList": "5"}', env=env)
     assert done.returncode == 0, done.stderr
-    assert external_emulator.state.apps[external_emulator.appid].printers[SEED_OPENID].tagids == ["5"]
+    assert book(external_emulator.state.apps[external_emulator.appid]).printers[SEED_OPENID].tagids == ["5"]
     wrong_secret = clean_environ(
         CLOUDFN_BASE_URL=external_emulator.base_url,
         CLOUDFN_APPID=external_emulator.appid,

@@ -11,11 +11,12 @@ import aiohttp
 import pytest
 
 import cloudfn
-from cloudfn.emulator.faults import FaultRule
+from cloudfn.cloudrun_protocol import SEQID_HEADER
+from cloudfn.emulator.faults.rules import FaultRule
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import SEED_OPENID
 from cloudfn.transport.base import ApiRequest
-from cloudfn.transport.cloudrun import SEQID_HEADER, CloudRunTransport
+from cloudfn.transport.cloudrun import CloudRunTransport
 
 from .faults_helpers import FAST_RETRY
 
@@ -110,7 +111,7 @@ async def test_http_502_is_retried_then_explained(emulator: RunningEmulator) -> 
     assert caught.value.errCode == -601001
     assert "HTTP 502" in caught.value.errMsg
     assert "open-API service" in str(caught.value) and "Fix" in str(caught.value)
-    faulted = [r for r in emulator.state.requests if r.get("fault") == "http"]
+    faulted = [r for r in emulator.state.requests if r.fault == "http"]
     assert len(faulted) == 1 + FAST_RETRY["attempts"]
 
 
@@ -138,9 +139,9 @@ async def test_token_file_is_sent_and_reread_when_it_changes(
         )  # the platform rotates it
         assert second["token"] != first["token"]
         assert (await cloud.openapi.logistics.getPrinter())["count"] == 1
-    sent = [r for r in emulator.state.requests if r["path"].startswith("/cgi-bin/express")]
-    assert [r["errcode"] for r in sent] == [0, 0]  # the new token was used at once, no rejection
-    assert all(r["query"]["cloudbase_access_token"] == "***" for r in sent)
+    sent = [r for r in emulator.state.requests if r.path.startswith("/cgi-bin/express")]
+    assert [r.errcode for r in sent] == [0, 0]  # the new token was used at once, no rejection
+    assert all(r.query["cloudbase_access_token"] == "***" for r in sent)
     assert emulator.state.token_requests == 0
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert first["token"] not in logged and second["token"] not in logged
@@ -157,7 +158,7 @@ async def test_a_rejected_file_token_forces_one_reread(emulator: RunningEmulator
         write_in_place(token_file, fresh["token"])
         os.utime(token_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         assert (await cloud.openapi.logistics.getPrinter())["errCode"] == 0
-    codes = [r["errcode"] for r in emulator.state.requests if r["path"].startswith("/cgi-bin/express")]
+    codes = [r.errcode for r in emulator.state.requests if r.path.startswith("/cgi-bin/express")]
     assert codes == [0, 40001, 0]
 
 

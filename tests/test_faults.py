@@ -12,7 +12,8 @@ import sys
 import aiohttp
 import pytest
 
-from cloudfn.emulator.faults import FaultPlan, FaultRule, FaultSpecError, parse_fault
+from cloudfn.emulator.faults.cli import parse_fault
+from cloudfn.emulator.faults.rules import FaultPlan, FaultRule, FaultSpecError
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import DEFAULT_SECRET
 

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 import cloudfn
-from cloudfn.emulator.logistics import book
+from cloudfn.api.validation import checks
+from cloudfn.emulator.logistics.responses import book
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import SEED_OPENID
 
@@ -180,7 +181,7 @@ async def test_rule_answered_by_the_emulator(
     assert caught.value.errCode == code, str(caught.value)
     assert RID.search(caught.value.errMsg), caught.value.errMsg
     [logged] = api_requests(emulator, api)
-    assert logged["status"] == 200 and logged["errcode"] == code
+    assert logged.status == 200 and logged.errcode == code
     assert records(emulator) == before
 
 
@@ -207,9 +208,9 @@ def assert_answers_match_response_schemas(emulator: RunningEmulator) -> int:
     """Every successful answer the emulator gave fits its API's response schema."""
     checked = 0
     for logged in api_requests(emulator):
-        if logged["errcode"] == 0:
-            errors = list(spec(logged["api"]).response_validator.iter_errors(logged["response"]))
-            assert errors == [], (logged["api"], [e.message for e in errors])
+        if logged.errcode == 0:
+            errors = list(checks(spec(logged.api)).response.iter_errors(logged.response))
+            assert errors == [], (logged.api, [e.message for e in errors])
             checked += 1
     return checked
 
@@ -286,7 +287,7 @@ async def test_add_order_rules(emulator: RunningEmulator, cloud: cloudfn.Cloud) 
         cloud, "logistics.addOrder", order_body("o-1", delivery_id="SF", biz_id="SF_CASH"), 9300501
     )
     assert "delivery logic fail" in error.errMsg
-    logged = api_requests(emulator, "logistics.addOrder")[-1]["response"]
+    logged = api_requests(emulator, "logistics.addOrder")[-1].response
     assert logged["delivery_resultcode"] != 0 and logged["delivery_resultmsg"]
     # An App/H5 order names its appid and needs no openid.
     app_order = order_body("o-app", add_source=2, wx_appid="wx00000000000000aa")

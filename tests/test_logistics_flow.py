@@ -96,10 +96,10 @@ async def test_bind_ship_track_cancel(shop: ModuleType, emulator: RunningEmulato
     assert (await call(shop, action="quota"))["quotaNum"] == quota_before - 1
 
     # Everything went over the wire, once per call (the refused cancels too).
-    sent = [r["api"] for r in api_requests(emulator)]
+    sent = [r.api for r in api_requests(emulator)]
     assert sent.count("logistics.testUpdateOrder") == 3
     assert sent.count("logistics.cancelOrder") == 3
-    assert all(r["status"] == 200 for r in api_requests(emulator))
+    assert all(r.status == 200 for r in api_requests(emulator))
 
 
 async def test_flow_state_is_inspectable_and_resettable(shop: ModuleType, emulator: RunningEmulator) -> None:
@@ -119,7 +119,11 @@ async def test_flow_state_is_inspectable_and_resettable(shop: ModuleType, emulat
             assert response.status == 200
         async with session.get(f"{emulator.base_url}/__emulator__/state") as response:
             state = await response.json()
-    assert "logistics" not in state["apps"][emulator.appid]
+    assert state["apps"][emulator.appid]["logistics"] == {
+        "accounts": [],
+        "sandbox_quota": 10_000,
+        "orders": {},
+    }
     # After a reset the old order is gone (and the token too: the shim fetches a new one).
     gone = await shop.main({"action": "order", "orderId": "cafe-2001", "waybillId": shipped["waybillId"]}, {})
     assert isinstance(gone, cloudfn.CloudSDKError) and gone.errCode == 930563

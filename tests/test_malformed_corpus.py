@@ -223,7 +223,7 @@ async def test_emulator_answers_each_malformed_call_with_validation_off(emulator
             assert " rid: " in remote.value.errMsg and "local-" not in remote.value.errMsg
             codes[remote.value.errCode] += 1
     logged = api_requests(emulator)
-    assert len(logged) == len(sent) and all(r["status"] == 200 for r in logged)
+    assert len(logged) == len(sent) and all(r.status == 200 for r in logged)
     assert records(emulator) == before
     print(
         f"\nemulator: {len(sent)} malformed calls sent unvalidated, "

@@ -163,6 +163,25 @@ async def test_the_wx_context_reaches_both_sides(tmp_path: Path) -> None:
     assert verdict.same, verdict.diffs
 
 
+async def test_parity_leaves_the_process_environment_alone(tmp_path: Path) -> None:
+    # The port sees the emulator through the invocation environment, never os.environ:
+    # the process's own environment has no CLOUDFN_BASE_URL, on either side.
+    node = node_function(
+        tmp_path / "node",
+        "exports.main = async () => ({ inProcessEnv: 'CLOUDFN_BASE_URL' in process.env })\n",
+    )
+    port = python_port(
+        tmp_path / "py",
+        "import os\n\nasync def main(event, context):\n"
+        "    return {'inProcessEnv': 'CLOUDFN_BASE_URL' in os.environ}\n",
+    )
+    before = dict(os.environ)
+    report = await run_parity(node, port, events(tmp_path / "e.jsonl", {"event": {}}))
+    [verdict] = report.verdicts
+    assert verdict.python == '{"inProcessEnv":false}' and verdict.same, verdict.diffs
+    assert dict(os.environ) == before
+
+
 # -- clear errors ---------------------------------------------------------------------------
 
 

@@ -17,11 +17,12 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import cloudfn
-from cloudfn.api.registry import default_registry, iter_spec_documents, load_json_resource
+from cloudfn.api.registry import default_registry, iter_spec_documents
 from cloudfn.api.validation import find_violation
-from cloudfn.emulator.dispatch import HANDLERS
+from cloudfn.emulator.namespaces import HANDLERS
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.errors import API_NOT_FOUND
+from cloudfn.formats import API_SPEC, load_format
 
 from .logistics_helpers import VALID_BODIES, api_requests, make_cloud
 
@@ -61,7 +62,7 @@ def schema_nodes(node: Any, where: str = "") -> Iterator[tuple[str, Mapping[str,
 
 @pytest.mark.parametrize(("source", "document"), DOCUMENTS, ids=NAMES)
 def test_spec_file_is_valid(source: str, document: dict[str, Any]) -> None:
-    Draft202012Validator(load_json_resource("api.schema.json")).validate(document)
+    Draft202012Validator(load_format(API_SPEC)).validate(document)
     Draft202012Validator.check_schema(document["request"])
     Draft202012Validator.check_schema(document["response"])
     namespace, method = document["api"].split(".")
@@ -116,7 +117,7 @@ async def test_every_spec_is_reachable_through_cloud_openapi(emulator: RunningEm
             else:
                 assert result["errMsg"] == f"openapi.{name}:ok"
             [logged] = api_requests(emulator, name)
-            assert (logged["method"], logged["path"], logged["status"]) == (spec.method, spec.path, 200)
+            assert (logged.method, logged.path, logged.status) == (spec.method, spec.path, 200)
 
 
 def test_cloudfn_check_knows_every_spec_and_flags_a_typo(tmp_path: Path) -> None:

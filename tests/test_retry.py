@@ -9,7 +9,7 @@ import socket
 import pytest
 
 import cloudfn
-from cloudfn.emulator.faults import FaultRule
+from cloudfn.emulator.faults.rules import FaultRule
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import SEED_OPENID
 from cloudfn.errors import ConfigError
@@ -27,7 +27,7 @@ async def emulator() -> RunningEmulator:  # type: ignore[misc]
 
 
 def api_requests(emulator: RunningEmulator, path: str = UPDATE_PATH) -> list[dict[str, object]]:
-    return [r for r in emulator.state.requests if r["path"] == path]
+    return [r for r in emulator.state.requests if r.path == path]
 
 
 def bind() -> dict[str, str]:
@@ -131,5 +131,5 @@ async def test_retry_and_refresh_combine(emulator: RunningEmulator) -> None:
         base_url=emulator.base_url, appid=emulator.appid, secret=emulator.secret, retry=FAST_RETRY
     ) as cloud:
         assert (await cloud.openapi.logistics.updatePrinter(bind()))["errCode"] == 0
-    assert [r["errcode"] for r in api_requests(emulator)] == [-1, 42001, 0]
+    assert [r.errcode for r in api_requests(emulator)] == [-1, 42001, 0]
     assert emulator.state.token_requests == 2

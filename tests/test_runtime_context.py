@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 import cloudfn
 from cloudfn.runtime.context import context_environ, getWXContext, wx_context_scope
+from cloudfn.runtime.invoke import invoke
+from cloudfn.runtime.loader import load_function
+from tests.runtime_helpers import write_function
 
 PLATFORM_KEYS = ",".join(
     [
@@ -75,6 +81,31 @@ def test_invocation_context_replaces_the_process_wx_variables(platform_env: pyte
     with wx_context_scope({"OPENID": "oInvocation", "SOURCE": "wx_http"}):
         assert getWXContext() == {"OPENID": "oInvocation", "ENV": "process-env", "SOURCE": "wx_http"}
     assert getWXContext()["OPENID"] == "oUser"
+
+
+async def test_the_runners_tcb_env_reaches_getwxcontext(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TCB_ENV", raising=False)
+    monkeypatch.delenv("SCF_NAMESPACE", raising=False)
+    directory = write_function(
+        tmp_path,
+        "env_probe",
+        """
+        import os
+        import cloudfn
+
+        async def main(event, context):
+            return {"context": cloudfn.getWXContext(), "processHasIt": "TCB_ENV" in os.environ}
+        """,
+    )
+    function = load_function(directory, runner_environ={"TCB_ENV": "from-runner"})
+    result = await invoke(function, {}, wx_context={"OPENID": "o1"})
+    assert result.result == {"context": {"OPENID": "o1", "ENV": "from-runner"}, "processHasIt": False}
+    # The invocation's own ENV wins over the runner's.
+    result = await invoke(function, {}, wx_context={"OPENID": "o1", "ENV": "from-invocation"})
+    assert result.result["context"]["ENV"] == "from-invocation"
+    assert "TCB_ENV" not in os.environ
 
 
 def test_context_environ_shape() -> None:

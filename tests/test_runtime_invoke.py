@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import cloudfn
+from cloudfn.emulator.logistics.responses import book
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import SEED_OPENID
 from cloudfn.runtime.backend import emulator_environ
@@ -38,7 +39,7 @@ async def test_the_example_binds_the_printer_on_the_emulator(emulator: RunningEm
     assert outcome.ok and outcome.error is None
     assert outcome.result == {"errMsg": "openapi.logistics.updatePrinter:ok", "errCode": 0}
     assert list(outcome.result) == ["errMsg", "errCode"]
-    assert emulator.state.apps[emulator.appid].printers[SEED_OPENID].tagids == ["123", "456"]
+    assert book(emulator.state.apps[emulator.appid]).printers[SEED_OPENID].tagids == ["123", "456"]
     assert outcome.duration > 0 and len(outcome.request_id) == 36
 
 
@@ -75,7 +76,7 @@ async def test_raised_sdk_error_becomes_its_json(tmp_path: Path, emulator: Runni
     assert set(outcome.result) == {"errCode", "errMsg"}
     assert outcome.result["errCode"] == outcome.error_code != 0
     assert "nothing was sent" in (outcome.error or "")
-    assert [r for r in emulator.state.requests if r["api"]] == []  # refused locally
+    assert [r for r in emulator.state.requests if r.api] == []  # refused locally
 
 
 async def test_permissions_come_from_the_functions_config(tmp_path: Path, emulator: RunningEmulator) -> None:

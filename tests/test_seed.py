@@ -27,16 +27,16 @@ async def test_seed_call_sends_the_documented_https_request(cloud: Cloud, emulat
     await cloud.openapi.logistics.updatePrinter(SEED_PARAMS)
 
     [request] = api_requests(emulator)
-    assert request["method"] == "POST"
-    assert request["path"] == "/cgi-bin/express/business/printer/update"
-    assert request["query"] == {"access_token": "***"}  # present, and masked in the log
+    assert request.method == "POST"
+    assert request.path == "/cgi-bin/express/business/printer/update"
+    assert request.query == {"access_token": "***"}  # present, and masked in the log
     # The seed's HTTPS request body, field for field and in order.
-    assert list(request["body"].items()) == [
+    assert list(request.body.items()) == [
         ("openid", SEED_OPENID),
         ("update_type", "bind"),
         ("tagid_list", "123,456"),
     ]
-    assert request["response"] == {"errcode": 0, "errmsg": "ok"}
+    assert request.response == {"errcode": 0, "errmsg": "ok"}
 
 
 async def test_bind_then_get_printer_shows_the_printer(cloud: Cloud, emulator: RunningEmulator) -> None:
@@ -78,7 +78,7 @@ async def test_keyword_and_pythonic_forms_send_the_same_body(cloud: Cloud, emula
     await cloud.openapi.logistics.update_printer(openid=SEED_OPENID, update_type="bind", tagid_list="123,456")
     await cloud.call("logistics.updatePrinter", SEED_PARAMS)
 
-    bodies = [r["body"] for r in api_requests(emulator)]
+    bodies = [r.body for r in api_requests(emulator)]
     assert bodies == [{"openid": SEED_OPENID, "update_type": "bind", "tagid_list": "123,456"}] * 3
 
 
@@ -92,7 +92,7 @@ async def test_non_ascii_is_sent_as_utf8_not_escaped(emulator: RunningEmulator) 
             await cloud.openapi.logistics.updatePrinter(openid=SEED_OPENID, updateType="绑定")
     assert info.value.errCode == 9300517
     [request] = api_requests(emulator)
-    assert request["body"]["update_type"] == "绑定"
+    assert request.body["update_type"] == "绑定"
 
 
 async def test_env_variables_configure_init(emulator: RunningEmulator, monkeypatch, tmp_path) -> None:

@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 
 from cloudfn.emulator.state import SEED_OPENID
-from cloudfn.runtime.server import wx_context_from_headers
+from cloudfn.runtime.http_trigger import wx_context_from_headers
 from tests.runtime_helpers import ServeProcess, run_cli, serving, write_function
 
 SERVED = """

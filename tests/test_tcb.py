@@ -11,6 +11,7 @@ import pytest
 from aiohttp import web
 
 import cloudfn
+from cloudfn.emulator.logistics.responses import book
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import AppSeed
 from cloudfn.transport.base import ApiRequest
@@ -76,8 +77,8 @@ async def test_seed_call_through_tcb(emulator: RunningEmulator, monkeypatch: pyt
         == '{"errMsg":"openapi.logistics.updatePrinter:ok","errCode":0}'
     )
     assert got["tagidList"] == ["123", "456"]
-    assert [r["path"] for r in emulator.state.requests] == ["/admin", "/admin"]
-    assert emulator.state.requests[0]["query"]["env"] == "e1"
+    assert [r.path for r in emulator.state.requests] == ["/admin", "/admin"]
+    assert emulator.state.requests[0].query["env"] == "e1"
     assert emulator.state.token_requests == 0  # the channel needs no access_token
 
 
@@ -90,7 +91,7 @@ async def test_environment_variable_selects_tcb(
     async with cloudfn.init() as cloud:
         assert isinstance(cloud.transport, TcbTransport)
         await cloud.openapi.logistics.updatePrinter(SEED_CALL)
-    assert emulator.state.requests[0]["path"] == "/admin"
+    assert emulator.state.requests[0].path == "/admin"
 
 
 async def test_wechat_error_and_platform_refusal(
@@ -116,8 +117,8 @@ async def test_openapi_appid_is_honoured(emulator: RunningEmulator, monkeypatch:
     async with cloudfn.init(transport="tcb") as cloud:
         result = await cloud.openapi({"appid": "wx00000000000000b2"}).logistics.updatePrinter(SEED_CALL)
     assert result["errCode"] == 0
-    assert SEED_OPENID in emulator.state.apps["wx00000000000000b2"].printers
-    assert emulator.state.apps["wx00000000000000a1"].printers == {}
+    assert SEED_OPENID in book(emulator.state.apps["wx00000000000000b2"]).printers
+    assert book(emulator.state.apps["wx00000000000000a1"]).printers == {}
 
 
 @pytest.fixture
@@ -185,3 +186,26 @@ def test_secret_key_never_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     assert "very-secret-key" not in repr(transport)
     assert "very-secret-key" not in repr(vars(transport))
+
+
+async def test_the_transport_raises_transport_errors_only(emulator: RunningEmulator) -> None:
+    # A transport moves bytes: a platform refusal and an unreachable server are
+    # TransportErrors; only the call pipeline makes CloudSDKErrors of them.
+    from cloudfn.transport.errors import ConnectError, PlatformRefusal
+
+    secret_id = await register(emulator, ["logistics.getPrinter"])
+    request = ApiRequest("logistics.updatePrinter", "POST", "/x", {"openid": SEED_OPENID})
+    transport = TcbTransport(url=f"{emulator.base_url}/admin", secret_id=secret_id, env="e1")
+    try:
+        with pytest.raises(PlatformRefusal) as refused:
+            await transport.send(request)
+    finally:
+        await transport.close()
+    assert refused.value.code == -604101 and not isinstance(refused.value, cloudfn.CloudSDKError)
+    unreachable = TcbTransport(url="http://127.0.0.1:9/admin", secret_id="AKIDx")
+    try:
+        with pytest.raises(ConnectError) as error:
+            await unreachable.send(request)
+    finally:
+        await unreachable.close()
+    assert error.value.code == -601003

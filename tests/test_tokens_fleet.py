@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cloudfn.emulator.faults import FaultRule
+from cloudfn.emulator.faults.rules import FaultRule
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 
 from .tokens_helpers import fleet, redis_prefix
@@ -38,7 +38,7 @@ async def assert_one_token_for_the_fleet(
         assert [w["ok"] for w in warm] == [CALLS] * PROCESSES, warm
         assert invalidation.fired == 1
         rejected_code = 40001 if ending == "invalidate_token" else 42001
-        rejected = [r for r in emulator.state.requests if r["errcode"] == rejected_code]
+        rejected = [r for r in emulator.state.requests if r.errcode == rejected_code]
         assert rejected, f"the {ending} fault should have made some calls see {rejected_code}"
         assert emulator.state.token_requests == 2
 

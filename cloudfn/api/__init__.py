@@ -1,1 +1,1 @@
-"""The API registry (specs from cloudfn/schemas/), request validation and the call pipeline."""
+"""The API registry (specs from the top-level schemas/), request validation and the call pipeline."""

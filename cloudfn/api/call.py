@@ -23,7 +23,8 @@ from ..errors import (
     api_fail,
     platform_refusal,
 )
-from ..transport.base import ApiRequest, ApiResponse, Transport, TransportError
+from ..transport.base import ApiRequest, ApiResponse, Transport
+from ..transport.errors import PlatformRefusal, TransportError
 from .registry import Registry
 from .validation import encoding_violation, find_violation
 
@@ -97,7 +98,7 @@ class OpenApiCaller:
             API_NOT_FOUND,
             detail=(
                 f"api: cloudfn has no spec for {api}; {hint}"
-                f"Fix: add cloudfn/schemas/{namespace}/{method}.json (method, path, request and "
+                f"Fix: add schemas/{namespace}/{method}.json (method, path, request and "
                 "response schema; see an existing file there) or correct the name"
             ),
         )
@@ -120,6 +121,9 @@ class OpenApiCaller:
                 api_fail(api, f"call open API timeout after {self.timeout:g}s"),
                 detail="timeout: the server did not answer in time. Fix: retry, or raise timeout= in cloudfn.init()",
             ) from None
+        except PlatformRefusal as exc:
+            # The Node SDK throws the platform's refusal as it comes, without the api prefix.
+            raise platform_refusal(exc.code, detail=exc.detail) from None
         except TransportError as exc:
             raise CloudSDKError(exc.code, api_fail(api, exc.message), detail=exc.detail) from None
         return decode(api, response, convert_case=convert_case)

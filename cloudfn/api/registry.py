@@ -1,55 +1,37 @@
-"""The API registry: one JSON file per WeChat API under ``cloudfn/schemas/<namespace>/``.
+"""The API registry: one JSON file per WeChat API, ``schemas/<namespace>/<method>.json``.
 
 A spec file says everything cloudfn needs to call (and the emulator needs to
 serve) an API: HTTP method, path, the wire request schema with the error code
 the server gives for each broken rule, the response schema, the documented
 error codes. Adding an API is adding a file; no Python code names an API.
+Checking a body against a spec is :mod:`.validation`'s job, not this module's.
+
+Where the files are: ``schemas/`` at the top of the repository is the one
+source; a built wheel carries it as ``cloudfn/schemas/`` (the build copies it
+in). An installed package reads its own copy; a checkout (editable install,
+``PYTHONPATH``) reads the repository's folder.
+
+Namespaces load lazily and one at a time: ``import cloudfn`` reads no spec, and
+the first call of ``logistics.updatePrinter`` reads the ``logistics`` folder
+only. A new namespace is a new folder; nothing else names it.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
-import fastjsonschema
-from jsonschema import Draft202012Validator, ValidationError, validators
-
-SCHEMA_PACKAGE = "cloudfn"
 SCHEMA_DIR = "schemas"
 
 
-def _max_bytes(
-    validator: Any, limit: int, instance: Any, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
-    """``x-maxBytes``: WeChat limits text fields in UTF-8 bytes, not characters."""
-    if isinstance(instance, str):
-        size = len(instance.encode("utf-8", "surrogatepass"))
-        if size > limit:
-            yield ValidationError(f"is {size} bytes in UTF-8, more than {limit}")
-
-
-# JSON Schema 2020-12 plus the keywords WeChat's rules need and the standard lacks.
-CUSTOM_KEYWORDS = {"x-maxBytes": _max_bytes}
-WireValidator = validators.extend(Draft202012Validator, CUSTOM_KEYWORDS)
-
-
-def _uses_custom_keywords(schema: Any) -> bool:
-    if isinstance(schema, Mapping):
-        return any(k in CUSTOM_KEYWORDS for k in schema) or any(
-            _uses_custom_keywords(v) for v in schema.values()
-        )
-    if isinstance(schema, list):
-        return any(_uses_custom_keywords(v) for v in schema)
-    return False
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared (and hashed) by identity: validators are cached per spec
 class ApiSpec:
     """One API as described by its spec file."""
 
@@ -59,9 +41,6 @@ class ApiSpec:
     request_schema: Mapping[str, Any]
     response_schema: Mapping[str, Any]
     errors: Mapping[int, str] = field(default_factory=dict)
-    summary: str = ""
-    doc: str = ""
-    source: str = ""
     side: str = "business"
 
     @property
@@ -72,30 +51,8 @@ class ApiSpec:
     def method_name(self) -> str:
         return self.name.split(".", 1)[1]
 
-    @cached_property
-    def request_validator(self) -> Draft202012Validator:
-        validator: Draft202012Validator = WireValidator(self.request_schema)
-        return validator
-
-    @cached_property
-    def accepts(self) -> Callable[[Any], Any] | None:
-        """A compiled check of the request schema that raises on an invalid body.
-
-        Valid bodies are the hot path; compiled code checks them ~25x faster than
-        jsonschema's interpreter, which is kept for explaining a rejection. None
-        when the schema uses a keyword of ours (``x-maxBytes``) that compiled
-        code would silently ignore: then jsonschema decides alone.
-        """
-        if _uses_custom_keywords(self.request_schema):
-            return None
-        return fastjsonschema.compile(dict(self.request_schema))
-
-    @cached_property
-    def response_validator(self) -> Draft202012Validator:
-        return Draft202012Validator(self.response_schema)
-
     @classmethod
-    def from_document(cls, document: Mapping[str, Any], source: str = "") -> ApiSpec:
+    def from_document(cls, document: Mapping[str, Any]) -> ApiSpec:
         return cls(
             name=document["api"],
             method=document["method"],
@@ -103,65 +60,118 @@ class ApiSpec:
             request_schema=document["request"],
             response_schema=document["response"],
             errors={int(code): text for code, text in document.get("errors", {}).items()},
-            summary=document.get("summary", ""),
-            doc=document.get("doc", ""),
-            source=source,
             side=document.get("side", "business"),
         )
 
 
-class Registry:
-    """All known APIs, by their cloud name (``logistics.updatePrinter``)."""
+def spec_root() -> Traversable:
+    """The folder holding ``<namespace>/<method>.json``: the package's copy, else the checkout's."""
+    shipped = resources.files("cloudfn").joinpath(SCHEMA_DIR)
+    if shipped.is_dir():
+        return shipped
+    checkout = Path(__file__).resolve().parents[2] / SCHEMA_DIR
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(
+        f"API specs: neither {shipped} nor {checkout} exists. Fix: install cloudfn from a wheel or "
+        "sdist (which ship the specs), or run from a checkout that has schemas/ at its top"
+    )
 
-    def __init__(self, specs: Mapping[str, ApiSpec]) -> None:
-        self._specs = dict(specs)
+
+def _is_namespace(entry: Traversable) -> bool:
+    return entry.is_dir() and not entry.name.startswith(("_", "."))
+
+
+def iter_namespace_documents(folder: Traversable) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(``schemas/<namespace>/<method>.json``, parsed document) for each spec file of one namespace."""
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".json"):
+            relative = f"{SCHEMA_DIR}/{folder.name}/{entry.name}"
+            yield relative, json.loads(entry.read_text(encoding="utf-8"))
+
+
+def iter_spec_documents(root: Traversable | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(relative path, parsed document) for every API spec file, namespace by namespace."""
+    root = root if root is not None else spec_root()
+    for folder in sorted(root.iterdir(), key=lambda p: p.name):
+        if _is_namespace(folder):
+            yield from iter_namespace_documents(folder)
+
+
+class Registry:
+    """All known APIs, by their cloud name (``logistics.updatePrinter``).
+
+    Made from specs (``Registry({name: spec})``) or from a spec folder
+    (``Registry.from_root(root)``), whose namespaces are read on first use.
+    """
+
+    def __init__(
+        self, specs: Mapping[str, ApiSpec] | None = None, *, root: Traversable | None = None
+    ) -> None:
+        self._specs: dict[str, ApiSpec] = dict(specs or {})
+        self._root = root
+        self._loaded: set[str] = set()
+        self._complete = root is None
+
+    @classmethod
+    def from_root(cls, root: Traversable) -> Registry:
+        return cls(root=root)
+
+    def _load_namespace(self, namespace: str) -> None:
+        self._loaded.add(namespace)
+        if self._root is None:
+            return
+        folder = self._root.joinpath(namespace)
+        if not namespace or not _is_namespace(folder):
+            return
+        for _, document in iter_namespace_documents(folder):
+            spec = ApiSpec.from_document(document)
+            self._specs[spec.name] = spec
+
+    def _load_all(self) -> None:
+        if self._complete:
+            return
+        assert self._root is not None
+        for folder in self._root.iterdir():
+            if _is_namespace(folder) and folder.name not in self._loaded:
+                self._load_namespace(folder.name)
+        self._complete = True
 
     def get(self, name: str) -> ApiSpec | None:
-        return self._specs.get(name)
+        spec = self._specs.get(name)  # the per-call path: one dict lookup once loaded
+        if spec is None and not self._complete:
+            namespace = name.partition(".")[0]
+            if namespace not in self._loaded:
+                self._load_namespace(namespace)
+                spec = self._specs.get(name)
+        return spec
 
     def __contains__(self, name: object) -> bool:
-        return name in self._specs
+        return isinstance(name, str) and self.get(name) is not None
 
     def __iter__(self) -> Iterator[ApiSpec]:
-        return iter(self._specs.values())
+        self._load_all()
+        return iter(sorted(self._specs.values(), key=lambda s: s.name))
 
     def __len__(self) -> int:
+        self._load_all()
         return len(self._specs)
 
     def names(self) -> list[str]:
+        self._load_all()
         return sorted(self._specs)
 
     def closest(self, name: str) -> str | None:
         """The known API name nearest to a misspelt one, for "did you mean" hints."""
+        self._load_all()
         matches = difflib.get_close_matches(name, self._specs, n=1, cutoff=0.6)
         return matches[0] if matches else None
 
 
-def schema_root() -> Traversable:
-    return resources.files(SCHEMA_PACKAGE).joinpath(SCHEMA_DIR)
-
-
-def load_json_resource(name: str) -> Any:
-    """A JSON file at the top of the schema folder (``config.schema.json``, ...)."""
-    return json.loads(schema_root().joinpath(name).read_text(encoding="utf-8"))
-
-
-def iter_spec_documents() -> Iterator[tuple[str, dict[str, Any]]]:
-    """(relative path, parsed document) for every API spec file shipped."""
-    for namespace_dir in sorted(schema_root().iterdir(), key=lambda p: p.name):
-        if not namespace_dir.is_dir() or namespace_dir.name.startswith(("_", ".")):
-            continue
-        for entry in sorted(namespace_dir.iterdir(), key=lambda p: p.name):
-            if entry.name.endswith(".json"):
-                relative = f"{SCHEMA_DIR}/{namespace_dir.name}/{entry.name}"
-                yield relative, json.loads(entry.read_text(encoding="utf-8"))
-
-
 @cache
 def default_registry() -> Registry:
-    """The registry of every spec shipped in the package (read once per process)."""
-    specs: dict[str, ApiSpec] = {}
-    for source, document in iter_spec_documents():
-        spec = ApiSpec.from_document(document, source)
-        specs[spec.name] = spec
-    return Registry(specs)
+    """The registry of every spec shipped (one per process; namespaces read on first use)."""
+    return Registry.from_root(spec_root())
+
+
+__all__ = ["SCHEMA_DIR", "ApiSpec", "Registry", "default_registry", "iter_spec_documents", "spec_root"]

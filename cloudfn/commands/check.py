@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             hint = (
                 f"did you mean {nearest}? Fix: correct the name"
                 if nearest
-                else (f"Fix: add cloudfn/schemas/{name.replace('.', '/', 1)}.json or correct the name")
+                else (f"Fix: add schemas/{name.replace('.', '/', 1)}.json or correct the name")
             )
             problems.append(
                 f"{config_path}: permissions.openapi: {name} is not an API cloudfn knows "

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..emulator.faults import CLI_SYNTAX, FaultPlan, FaultSpecError, parse_fault
+from ..emulator.faults.cli import CLI_SYNTAX, parse_fault
+from ..emulator.faults.rules import FaultPlan, FaultSpecError
 from ..emulator.state import DEFAULT_APPID, DEFAULT_SECRET, SEED_OPENID, TOKEN_TTL_S, AppSeed, EmulatorState
 
 

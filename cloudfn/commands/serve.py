@@ -11,7 +11,7 @@ import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..runtime.server import MAX_EVENT_BYTES
+    from ..runtime.http_trigger import MAX_EVENT_BYTES
 
     parser.add_argument("directory", metavar="DIR", help="the function directory (index.py + config.json)")
     parser.add_argument(
@@ -49,8 +49,8 @@ async def _serve(args: argparse.Namespace) -> int:
     from ..emulator.server import run_emulator
     from ..runtime.backend import configured, emulator_environ
     from ..runtime.cron import CronError, parse_timezone
+    from ..runtime.http_trigger import ServeOptions, serve_function
     from ..runtime.loader import FunctionLoadError, load_function
-    from ..runtime.server import ServeOptions, serve_function
 
     try:
         tz = parse_timezone(args.timezone)

@@ -1,10 +1,12 @@
 """The cloud platform's ``/admin`` channel: the wire the unmodified Node SDK speaks.
 
-``POST /admin?env=..&seqId=..`` with a multipart form (``action=wx.openApi``,
-``apiName``, ``requestData`` = protobuf ``CommApiData``) is answered with a
-protobuf ``CommOpenApiResp``. The pairs become the API's JSON body and go
+``POST /admin?env=..&seqId=..`` with a multipart form (``action``,
+``apiName``, ``requestData`` = protobuf ``CommApiData``, ...). The ``action``
+picks the handler from :data:`ACTIONS`: ``wx.openApi`` here (answered with a
+protobuf ``CommOpenApiResp``; the pairs become the API's JSON body and go
 through :func:`.dispatch.answer`, the very function the HTTPS routes use, so
-both channels share state, validation and error codes.
+both channels share state, validation and error codes), plus the actions the
+namespaces add (see :mod:`.namespaces`).
 
 Which function is calling: the platform knows it; here the caller is named by
 the SecretId it signs with (``Authorization: TC3-HMAC-SHA256
@@ -20,72 +22,28 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import BodyPartReader, web
 from google.protobuf.message import DecodeError
 
-from ..api.registry import Registry, default_registry
+from ..api.registry import Registry
 from ..errors import API_NOT_FOUND, NO_PERMISSION
 from ..proto import CommApiData, CommOpenApiResp
-from .control import PREFIX
-from .dispatch import HANDLERS, answer, error_answer
-from .state import ApiError, EmulatorState, new_rid
+from .dispatch import answer
+from .errors import ApiError
+from .faults.middleware import inject_faults
+from .http import STATE, error_answer, new_rid, record
+from .namespace import AdminAction, AdminCall
+from .namespaces import ADMIN_ACTIONS, HANDLERS
 
 log = logging.getLogger("cloudfn.emulator.admin")
 
 ADMIN_PATH = "/admin"
 MAX_FORM_BYTES = 1024 * 1024  # as the HTTPS routes' client_max_size
-_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)")
 _JSON_CONTENT_TYPE = "application/json"
-
-
-@dataclass(frozen=True)
-class FunctionGrant:
-    """A deployed function as the platform knows it: name, permissions, account."""
-
-    name: str
-    permissions: frozenset[str]
-    secret_id: str
-    secret_key: str
-    appid: str | None = None
-
-    def public(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "permissions": sorted(self.permissions),
-            "appid": self.appid,
-            "secret_id": self.secret_id,
-            "secret_key": self.secret_key,
-        }
-
-
-class FunctionRegistry:
-    """Registered functions by the SecretId they sign with."""
-
-    def __init__(self) -> None:
-        self.by_secret_id: dict[str, FunctionGrant] = {}
-
-    def register(self, name: str, permissions: list[str], appid: str | None = None) -> FunctionGrant:
-        grant = FunctionGrant(
-            name=name,
-            permissions=frozenset(permissions),
-            secret_id="AKIDcloudfn" + secrets.token_hex(8),
-            secret_key=secrets.token_hex(16),
-            appid=appid,
-        )
-        self.by_secret_id[grant.secret_id] = grant
-        return grant
-
-    def caller(self, authorization: str | None) -> FunctionGrant | None:
-        match = _CREDENTIAL.search(authorization or "")
-        return self.by_secret_id.get(match.group(1)) if match else None
-
-
-FUNCTIONS = web.AppKey("cloudfn_functions", FunctionRegistry)
+REGISTRY = web.AppKey("cloudfn_admin_registry", Registry)
 
 
 class PlatformError(Exception):
@@ -103,12 +61,7 @@ def platform_error(code: str, message: str) -> web.Response:
     return web.json_response({"code": code, "message": message, "requestId": new_rid()})
 
 
-def refusal(error_code: int) -> web.Response:
-    """A platform refusal: only ``errorCode`` is set, as the platform sends it."""
-    return _protobuf(CommOpenApiResp(errorCode=error_code))
-
-
-def _protobuf(message: CommOpenApiResp) -> web.Response:
+def protobuf_response(message: CommOpenApiResp) -> web.Response:
     return web.Response(body=message.SerializeToString(), content_type="application/octet-stream")
 
 
@@ -152,97 +105,112 @@ def body_from_pairs(data: CommApiData) -> dict[str, Any]:
     return body
 
 
-def add_routes(
-    app: web.Application, state_key: web.AppKey[EmulatorState], registry: Registry | None = None
-) -> None:
-    """Mount ``/admin`` and ``/__emulator__/functions`` on the emulator app."""
-    apis = registry or default_registry()
-    app[FUNCTIONS] = FunctionRegistry()
+async def open_api(call: AdminCall) -> web.Response:
+    """``wx.openApi``: one cloud call, as ``cloud.openapi.<ns>.<method>`` sends it."""
+    request, state = call.request, call.state
+    api = call.form.get("apiName", b"").decode("utf-8", errors="replace")
+    try:
+        data = CommApiData.FromString(call.form.get("requestData", b""))
+    except DecodeError:
+        return platform_error("INVALID_PARAM", "requestData: not a protobuf CommApiData message")
 
-    async def admin(request: web.Request) -> web.Response:
-        try:
-            form = await read_form(request)
-            action = form.get("action", b"").decode("utf-8", errors="replace")
-            if action != "wx.openApi":
-                raise PlatformError(
-                    "INVALID_PARAM",
-                    f"action: the emulator answers only wx.openApi on /admin, got {action or 'none'!r}",
-                )
-            api = form.get("apiName", b"").decode("utf-8", errors="replace")
-            try:
-                data = CommApiData.FromString(form.get("requestData", b""))
-            except DecodeError:
-                raise PlatformError(
-                    "INVALID_PARAM", "requestData: not a protobuf CommApiData message"
-                ) from None
-        except PlatformError as exc:
-            return platform_error(exc.code, exc.message)
-        return _open_api(request, api, data)
-
-    def _open_api(request: web.Request, api: str, data: CommApiData) -> web.Response:
-        state = request.app[state_key]
-        caller = request.app[FUNCTIONS].caller(request.headers.get("Authorization"))
-        entry: dict[str, Any] = {
-            "seq": len(state.requests) + 1,
-            "time": state.clock(),
-            "method": request.method,
-            "path": request.path,
-            "query": dict(request.query),
-            "api": api,
-            "appid": None,
-            "function": caller.name if caller else None,
-            "body": None,
-            "status": 200,
-        }
-        state.requests.append(entry)
-        if caller is not None and api not in caller.permissions:
-            entry.update(errcode=NO_PERMISSION, response={"errorCode": NO_PERMISSION})
-            return refusal(NO_PERMISSION)
-        spec = apis.get(api)
-        if spec is None or spec.name not in HANDLERS or data.apiType != CommApiData.OPEN_API:
-            entry.update(errcode=API_NOT_FOUND, response={"errorCode": API_NOT_FOUND})
-            return refusal(API_NOT_FOUND)
-        appid = data.appid or (caller.appid if caller else None) or state.seeds[0].appid
-        entry["appid"] = appid
-        try:
-            body = body_from_pairs(data)
-            entry["body"] = body
-            payload = answer(spec, state.app(appid), body)
-        except ApiError as exc:
-            payload = error_answer(exc.errcode, exc.errmsg)
-        entry.update(errcode=payload.get("errcode", 0), response=payload)
-        return _protobuf(
-            CommOpenApiResp(
-                respData=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
-                contentType=_JSON_CONTENT_TYPE,
-                httpCode=200,
-            )
+    def refuse(code: int, appid: str | None = None) -> web.Response:
+        # A platform refusal: only errorCode is set, as the platform sends it.
+        record(
+            request, status=200, response={"errorCode": code}, api=api, appid=appid, function=call.function
         )
+        return protobuf_response(CommOpenApiResp(errorCode=code))
 
-    async def functions(request: web.Request) -> web.Response:
-        known = request.app[FUNCTIONS]
-        if request.method == "GET":
-            return web.json_response({"functions": [g.public() for g in known.by_secret_id.values()]})
-        try:
-            options = await request.json()
-        except ValueError:
-            options = None
-        if not isinstance(options, dict):
-            raise web.HTTPBadRequest(
-                text='body: a JSON object like {"name": "update_printer", '
-                '"permissions": ["logistics.updatePrinter"]}'
-            )
-        name, permissions, appid = options.get("name"), options.get("permissions"), options.get("appid")
-        if not isinstance(name, str) or not name:
-            raise web.HTTPBadRequest(text="name: the function's name, a non-empty string")
-        if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
-            raise web.HTTPBadRequest(
-                text="permissions: the config.json permissions.openapi list of API names, e.g. "
-                '["logistics.updatePrinter"]'
-            )
-        if appid is not None and appid not in request.app[state_key].apps:
-            raise web.HTTPBadRequest(text=f"appid: {appid} is not an app of this emulator; omit it or add it")
-        return web.json_response(known.register(name, permissions, appid).public())
+    if call.permissions is not None and api not in call.permissions:
+        return refuse(NO_PERMISSION)
+    spec = request.config_dict[REGISTRY].get(api)
+    if spec is None or spec.name not in HANDLERS or data.apiType != CommApiData.OPEN_API:
+        return refuse(API_NOT_FOUND)
+    appid = data.appid or call.appid or state.seeds[0].appid
+    body: dict[str, Any] | None = None
+    try:
+        body = body_from_pairs(data)
+        payload = answer(spec, state.app(appid), body)
+    except ApiError as exc:
+        payload = error_answer(exc.errcode, exc.errmsg)
+    record(request, status=200, response=payload, api=api, appid=appid, body=body, function=call.function)
+    return protobuf_response(
+        CommOpenApiResp(
+            respData=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
+            contentType=_JSON_CONTENT_TYPE,
+            httpCode=200,
+        )
+    )
 
-    app.router.add_post(ADMIN_PATH, admin)
-    app.router.add_route("*", f"{PREFIX}/functions", functions)
+
+# The /admin action table: the form's ``action`` -> its handler. Namespaces add theirs.
+ACTIONS: Mapping[str, AdminAction] = {"wx.openApi": open_api, **ADMIN_ACTIONS}
+
+
+async def admin(request: web.Request) -> web.Response:
+    state = request.config_dict[STATE]
+    try:
+        form = await read_form(request)
+    except PlatformError as exc:
+        return platform_error(exc.code, exc.message)
+    action = form.get("action", b"").decode("utf-8", errors="replace")
+    run = ACTIONS.get(action)
+    if run is None:
+        return platform_error(
+            "INVALID_PARAM",
+            f"action: the emulator answers {', '.join(sorted(ACTIONS))} on /admin, got {action or 'none'!r}",
+        )
+    caller = state.functions.caller(request.headers.get("Authorization"))
+    call = AdminCall(
+        request=request,
+        state=state,
+        action=action,
+        form=form,
+        function=caller.name if caller else None,
+        permissions=caller.permissions if caller else None,
+        appid=caller.appid if caller else None,
+    )
+    return await run(call)
+
+
+def admin_channel(registry: Registry) -> web.Application:
+    """``/admin`` as a sub-application, with the fault middleware."""
+    channel = web.Application(middlewares=[inject_faults])
+    channel[REGISTRY] = registry
+    channel.router.add_post(ADMIN_PATH, admin)
+    return channel
+
+
+# -- control routes, under /__emulator__ ------------------------------------------
+
+control_routes = web.RouteTableDef()
+
+
+@control_routes.route("*", "/functions")
+async def functions(request: web.Request) -> web.Response:
+    state = request.config_dict[STATE]
+    known = state.functions
+    if request.method == "GET":
+        return web.json_response({"functions": [g.public() for g in known.by_secret_id.values()]})
+    try:
+        options = await request.json()
+    except ValueError:
+        options = None
+    if not isinstance(options, dict):
+        raise web.HTTPBadRequest(
+            text='body: a JSON object like {"name": "update_printer", "permissions": ["logistics.updatePrinter"]}'
+        )
+    name, permissions, appid = options.get("name"), options.get("permissions"), options.get("appid")
+    if not isinstance(name, str) or not name:
+        raise web.HTTPBadRequest(text="name: the function's name, a non-empty string")
+    if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
+        raise web.HTTPBadRequest(
+            text="permissions: the config.json permissions.openapi list of API names, e.g. "
+            '["logistics.updatePrinter"]'
+        )
+    if appid is not None and appid not in state.apps:
+        raise web.HTTPBadRequest(text=f"appid: {appid} is not an app of this emulator; omit it or add it")
+    return web.json_response(known.register(name, permissions, appid).public())
+
+
+__all__ = ["ACTIONS", "ADMIN_PATH", "admin_channel", "control_routes"]

@@ -10,42 +10,31 @@ the first seeded app (or ``?from_appid=``), only for APIs on the whitelist
 (``None`` = all; otherwise errcode 85107), and every answer carries an
 ``x-openapi-seqid`` header.
 
-WeChat-token mode: ``?cloudbase_access_token=`` on the normal paths,
-accepted for tokens issued with ``POST /__emulator__/cloudrun/token``
-(which can also write the token file the platform would keep).
+WeChat-token mode: ``?cloudbase_access_token=`` on the normal paths (see
+:func:`.wechat.authenticate`), accepted for tokens issued with
+``POST /__emulator__/cloudrun/token`` (which can also write the token file the
+platform would keep).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import secrets
-import tempfile
-from collections.abc import Iterable, Mapping
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from ..api.registry import ApiSpec, Registry
-from .request_keys import API, APPID
-from .state import ApiError, AppState, EmulatorState
+from ..atomic_file import write_atomically
+from ..cloudrun_protocol import NOT_WHITELISTED, SEQID_HEADER
+from .dispatch import answer
+from .errors import ApiError
+from .faults.middleware import inject_faults
+from .http import API, APPID, STATE, Answer, Route, answering, error_answer, json_response, read_json_object
+from .namespaces import HANDLERS
+from .state import EmulatorState, Token
 
 PREFIX = "/__cloudrun__"
-WHITELIST_ERRCODE = 85107
-SEQID_HEADER = "x-openapi-seqid"
-CONTROL = "/__emulator__/cloudrun"
-
-
-def authenticate(state: EmulatorState, query: Mapping[str, str]) -> AppState:
-    """The app a normal-path request acts for: ``access_token`` or ``cloudbase_access_token``."""
-    cloudbase = query.get("cloudbase_access_token")
-    if cloudbase is not None and "access_token" not in query:
-        token = state.tokens.get(cloudbase)
-        if token is not None and token.kind != "cloudbase":
-            raise ApiError(40001, "invalid credential, access_token is invalid or not latest")
-        return state.authenticate(cloudbase)
-    return state.authenticate(query.get("access_token"))
 
 
 def whitelisted(whitelist: Iterable[str] | None, spec: ApiSpec) -> bool:
@@ -55,97 +44,86 @@ def whitelisted(whitelist: Iterable[str] | None, spec: ApiSpec) -> bool:
     return "*" in allowed or spec.name in allowed or spec.path in allowed
 
 
-def new_seqid() -> str:
-    return secrets.token_hex(16)
-
-
-def issue_cloudbase_token(state: EmulatorState, appid: str | None) -> Any:
+def issue_cloudbase_token(state: EmulatorState, appid: str | None) -> Token:
     """A token for ``?cloudbase_access_token=``; the app's previous one ends (the platform rotates it)."""
     app = state.app(appid or state.seeds[0].appid)
     for token in list(state.tokens.values()):
         if token.appid == app.appid and token.kind == "cloudbase":
             del state.tokens[token.value]
-    return state.issue_token(app.appid, "cloudbase")
+    return state.new_token(app.appid, "cloudbase")
 
 
-def write_token_file(path: str, value: str) -> None:
-    """Atomically, as the platform must: a reader never sees half a token."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".cloudbase-", suffix=".tmp")
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
-    os.replace(temp, target)
+def open_api_route(spec: ApiSpec) -> Route:
+    async def route(request: web.Request) -> Answer:
+        state = request.config_dict[STATE]
+        request[API] = spec.name
+        if spec.method == "POST" and request.method != "POST":
+            return error_answer(43002, "require POST method"), 200
+        try:
+            caller = state.app(request.query.get("from_appid") or state.seeds[0].appid)
+        except ApiError as exc:
+            return error_answer(exc.errcode, exc.errmsg), 200
+        request[APPID] = caller.appid
+        if not whitelisted(state.cloudrun_whitelist, spec):
+            return error_answer(NOT_WHITELISTED, "api not in whitelist"), 200
+        if spec.method == "POST":
+            body = await read_json_object(request)
+        else:
+            body = {k: v for k, v in request.query.items() if k != "from_appid"}
+        return answer(spec, caller, body), 200
+
+    return route
 
 
-def install(app: web.Application, state_key: web.AppKey[EmulatorState], registry: Registry) -> None:
-    """Add the open-API routes (one per emulated API) and the control endpoints."""
-    from .app import logged, read_json_object
-    from .dispatch import HANDLERS, answer, error_answer
+@web.middleware
+async def add_seqid(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every answer of the open-API service names its request (``x-openapi-seqid``)."""
+    response = await handler(request)
+    response.headers[SEQID_HEADER] = secrets.token_hex(16)
+    return response
 
-    def route_for(spec: ApiSpec) -> Any:
-        async def route(request: web.Request) -> tuple[dict[str, Any], int]:
-            state = request.app[state_key]
-            request[API] = spec.name
-            if spec.method == "POST" and request.method != "POST":
-                return error_answer(43002, "require POST method"), 200
-            try:
-                caller = state.app(request.query.get("from_appid") or state.seeds[0].appid)
-            except ApiError as exc:
-                return error_answer(exc.errcode, exc.errmsg), 200
-            request[APPID] = caller.appid
-            if not whitelisted(state.cloudrun_whitelist, spec):
-                return error_answer(WHITELIST_ERRCODE, "api not in whitelist"), 200
-            if spec.method == "POST":
-                body = await read_json_object(request)
-            else:
-                body = {k: v for k, v in request.query.items() if k != "from_appid"}
-            return answer(spec, caller, body), 200
 
-        inner = logged(route)
-
-        async def with_seqid(request: web.Request) -> web.Response:
-            response = await inner(request)
-            response.headers[SEQID_HEADER] = new_seqid()
-            return response
-
-        return with_seqid
-
+def cloudrun_channel(registry: Registry) -> web.Application:
+    """The open-API service as a sub-application (mount it at :data:`PREFIX`)."""
+    # Faults first: a faulted answer comes from the gateway, without the service's seqid.
+    channel = web.Application(middlewares=[inject_faults, add_seqid])
     for spec in registry:
         if spec.name in HANDLERS:
-            app.router.add_route("*", PREFIX + spec.path, route_for(spec))
+            channel.router.add_route("*", spec.path, answering(open_api_route(spec)), name=spec.name)
+    return channel
 
-    async def set_whitelist(request: web.Request) -> web.Response:
-        document = await request.json() if request.can_read_body else {}
-        apis = document.get("apis") if isinstance(document, dict) else None
-        if apis is not None and not (isinstance(apis, list) and all(isinstance(a, str) for a in apis)):
-            raise web.HTTPBadRequest(
-                text=(
-                    "apis: a list of API names or paths, or null for all. "
-                    'Fix: {"apis": ["logistics.getPrinter"]}'
-                )
-            )
-        request.app[state_key].cloudrun_whitelist = None if apis is None else set(apis)
-        return web.json_response({"whitelist": apis})
 
-    async def issue_token(request: web.Request) -> web.Response:
-        document = await request.json() if request.can_read_body else {}
-        if not isinstance(document, dict):
-            raise web.HTTPBadRequest(text="body must be a JSON object")
-        state = request.app[state_key]
-        try:
-            token = issue_cloudbase_token(state, document.get("appid"))
-        except ApiError as exc:
-            raise web.HTTPBadRequest(text=f"appid: {exc.errmsg}") from None
-        if document.get("path"):
-            write_token_file(str(document["path"]), token.value)
-        expires_in = int(token.expires_at - state.clock())
-        return web.Response(
-            text=json.dumps({"token": token.value, "expires_in": expires_in}), content_type="application/json"
+# -- control routes, under /__emulator__ ------------------------------------------
+
+control_routes = web.RouteTableDef()
+
+
+@control_routes.post("/cloudrun/whitelist")
+async def set_whitelist(request: web.Request) -> web.Response:
+    document = await request.json() if request.can_read_body else {}
+    apis = document.get("apis") if isinstance(document, dict) else None
+    if apis is not None and not (isinstance(apis, list) and all(isinstance(a, str) for a in apis)):
+        raise web.HTTPBadRequest(
+            text='apis: a list of API names or paths, or null for all. Fix: {"apis": ["logistics.getPrinter"]}'
         )
+    request.config_dict[STATE].cloudrun_whitelist = None if apis is None else set(apis)
+    return json_response({"whitelist": apis})
 
-    app.router.add_post(f"{CONTROL}/whitelist", set_whitelist)
-    app.router.add_post(f"{CONTROL}/token", issue_token)
+
+@control_routes.post("/cloudrun/token")
+async def issue_token(request: web.Request) -> web.Response:
+    document = await request.json() if request.can_read_body else {}
+    if not isinstance(document, dict):
+        raise web.HTTPBadRequest(text="body must be a JSON object")
+    state = request.config_dict[STATE]
+    try:
+        token = issue_cloudbase_token(state, document.get("appid"))
+    except ApiError as exc:
+        raise web.HTTPBadRequest(text=f"appid: {exc.errmsg}") from None
+    if document.get("path"):
+        # Atomically, as the platform must: a reader never sees half a token.
+        write_atomically(str(document["path"]), token.value.encode(), temp_prefix=".cloudbase-")
+    return json_response({"token": token.value, "expires_in": int(token.expires_at - state.clock())})
 
 
-__all__ = ["PREFIX", "SEQID_HEADER", "WHITELIST_ERRCODE", "authenticate", "install", "issue_cloudbase_token"]
+__all__ = ["PREFIX", "cloudrun_channel", "control_routes"]

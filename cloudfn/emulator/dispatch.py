@@ -7,23 +7,14 @@ and the same state change whichever way it came.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..api.registry import ApiSpec
 from ..api.validation import find_violation
-from . import logistics
-from .state import ApiError, AppState, new_rid
-
-Handler = Callable[[AppState, dict[str, Any]], dict[str, Any]]
-
-# One table per namespace module, merged: adding an API is a schema file plus a handler.
-HANDLERS: Mapping[str, Handler] = {**logistics.HANDLERS}
-
-
-def error_answer(errcode: int, errmsg: str) -> dict[str, Any]:
-    """An error as the real server words it, request id appended."""
-    return {"errcode": errcode, "errmsg": f"{errmsg} rid: {new_rid()}"}
+from .errors import ApiError
+from .http import error_answer
+from .namespaces import HANDLERS
+from .state import AppState
 
 
 def answer(spec: ApiSpec, app: AppState, body: Any) -> dict[str, Any]:
@@ -38,5 +29,8 @@ def answer(spec: ApiSpec, app: AppState, body: Any) -> dict[str, Any]:
         result = handler(app, body)
     except ApiError as exc:
         # Some errors carry more fields (addOrder's delivery_resultcode/msg).
-        return {**error_answer(exc.errcode, exc.errmsg), **getattr(exc, "extra", {})}
+        return {**error_answer(exc.errcode, exc.errmsg), **exc.extra}
     return {"errcode": 0, "errmsg": "ok", **result}
+
+
+__all__ = ["answer"]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiohttp import web
 
-from .app import create_app
+from ..listen import bind, http_url
+from .app import create_emulator_app
 from .state import AppSeed, EmulatorState
 
 
@@ -17,7 +17,6 @@ from .state import AppSeed, EmulatorState
 class RunningEmulator:
     base_url: str
     state: EmulatorState
-    app: web.Application
 
     @property
     def appid(self) -> str:
@@ -38,19 +37,14 @@ async def run_emulator(
 ) -> AsyncIterator[RunningEmulator]:
     """Serve the emulator on ``host:port`` (0 = any free port) for the ``async with`` block."""
     state = state or EmulatorState(apps)
-    app = create_app(state)
+    app = create_emulator_app(state)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    sock = bind(host, port)
     site = web.SockSite(runner, sock)
     await site.start()
-    bound_port = sock.getsockname()[1]
-    url_host = f"[{host}]" if family == socket.AF_INET6 else host
     try:
-        yield RunningEmulator(f"http://{url_host}:{bound_port}", state, app)
+        yield RunningEmulator(http_url(host, sock), state)
     finally:
         await runner.cleanup()
 
@@ -65,7 +59,7 @@ def serve(
 ) -> None:
     """Block serving until SIGINT/SIGTERM (aiohttp's run_app handles both)."""
     state = state or EmulatorState(apps, token_ttl=token_ttl)
-    app = create_app(state)
+    app = create_emulator_app(state)
     lines = [f"cloudfn emulator on http://{host}:{port}"]
     lines += [f"  app {s.appid} (users: {', '.join(s.users) or 'none'})" for s in state.seeds]
 

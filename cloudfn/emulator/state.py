@@ -1,7 +1,8 @@
 """The emulator's state model: plain Python, no HTTP (as moto keeps models apart from responses).
 
-Apps with their users and secrets, access tokens with real lifetimes, the
-per-namespace records (printers, ...), and the request log. A controllable
+Apps with their users and secrets, access tokens with real lifetimes, each
+app's records of every namespace in :mod:`.namespaces` (printers, orders, ...),
+the functions registered for ``/admin``, and the request log. A controllable
 clock lets tests make tokens expire without waiting.
 """
 
@@ -12,9 +13,16 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .faults import FaultPlan
+from .errors import ApiError
+from .faults.rules import FaultPlan
+from .functions import FunctionRegistry
+from .namespaces import NAMESPACES
+
+if TYPE_CHECKING:
+    from .http import RequestLogEntry
+    from .namespace import AppModel
 
 DEFAULT_APPID = "wx0123456789abcdef"
 DEFAULT_SECRET = "cloudfn-emulator-secret"  # a documented sandbox value, not a real AppSecret
@@ -27,20 +35,6 @@ FORCE_REFRESH_SPACING_S = 30
 WELL_FORMED_TOKEN = re.compile(r"^[A-Za-z0-9_\-]{16,512}$")
 
 
-class ApiError(Exception):
-    """A rule the server enforces was broken: answered as ``{"errcode", "errmsg"}``."""
-
-    def __init__(self, errcode: int, errmsg: str) -> None:
-        super().__init__(errcode, errmsg)
-        self.errcode = errcode
-        self.errmsg = errmsg
-
-
-def new_rid() -> str:
-    """A request id shaped like the real server's (``618884de-7ad0ea4e-45e44918``)."""
-    return "-".join(secrets.token_hex(4) for _ in range(3))
-
-
 @dataclass
 class Token:
     value: str
@@ -51,47 +45,36 @@ class Token:
 
 
 @dataclass
-class Printer:
-    openid: str
-    tagids: list[str] = field(default_factory=list)
-
-
-@dataclass
 class AppState:
-    """One mini program: its credentials, known users and API records."""
+    """One mini program: its credentials, known users and each namespace's records."""
 
     appid: str
     secret: str
     users: set[str] = field(default_factory=set)
-    printers: dict[str, Printer] = field(default_factory=dict)
     force_refreshes: list[float] = field(default_factory=list)
     # The emulator's controllable clock, for records that keep time (logistics paths, quotas).
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
-    # Namespaces beyond the seed keep their records here, keyed by namespace.
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Namespace name -> this app's records of it (made by the namespace's model factory).
+    models: dict[str, AppModel] = field(default_factory=dict)
 
     def require_user(self, openid: str) -> None:
         if openid not in self.users:
             raise ApiError(40003, "invalid openid")
 
     def snapshot(self) -> dict[str, Any]:
-        return {
-            "appid": self.appid,
-            "users": sorted(self.users),
-            "printers": {o: {"tagids": list(p.tagids)} for o, p in self.printers.items()},
-            **{name: _plain(value) for name, value in self.extra.items()},
-        }
+        view: dict[str, Any] = {"appid": self.appid, "users": sorted(self.users)}
+        for model in self.models.values():
+            view.update(model.snapshot())
+        return view
 
 
-def _plain(value: Any) -> Any:
-    """JSON-able copy of namespace records (dataclasses, dicts, lists)."""
-    if hasattr(value, "snapshot"):
-        return value.snapshot()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+def new_app(appid: str, secret: str, users: Iterable[str], clock: Callable[[], float]) -> AppState:
+    """An app with an empty record of every emulated namespace."""
+    app = AppState(appid=appid, secret=secret, users=set(users), clock=clock)
+    for namespace in NAMESPACES.values():
+        if namespace.model is not None:
+            app.models[namespace.name] = namespace.model(app)
+    return app
 
 
 class Clock:
@@ -133,9 +116,11 @@ class EmulatorState:
         self.clock = clock or Clock()
         self.apps: dict[str, AppState] = {}
         self.tokens: dict[str, Token] = {}
-        self.requests: list[dict[str, Any]] = []
+        self.requests: list[RequestLogEntry] = []
         self.token_requests = 0
         self.faults = faults or FaultPlan()
+        # Deployment, not world state: reset() keeps the registered functions.
+        self.functions = FunctionRegistry()
         # APIs the Cloud Run open-API channel may call (None: all), see cloudrun.py.
         self.cloudrun_whitelist: set[str] | None = (
             None if cloudrun_whitelist is None else set(cloudrun_whitelist)
@@ -143,10 +128,7 @@ class EmulatorState:
         self.reset()
 
     def reset(self) -> None:
-        self.apps = {
-            s.appid: AppState(appid=s.appid, secret=s.secret, users=set(s.users), clock=self.clock)
-            for s in self.seeds
-        }
+        self.apps = {s.appid: new_app(s.appid, s.secret, s.users, self.clock) for s in self.seeds}
         self.tokens = {}
         self.requests = []
         self.token_requests = 0
@@ -171,10 +153,7 @@ class EmulatorState:
             raise ApiError(40125, "invalid appsecret")
         return app
 
-    def issue_token(self, appid: str, kind: str) -> Token:
-        return self._issue(appid, kind)
-
-    def _issue(self, appid: str, kind: str) -> Token:
+    def new_token(self, appid: str, kind: str) -> Token:
         now = self.clock()
         token = Token(secrets.token_urlsafe(96), appid, kind, now, now + self.token_ttl)
         self.tokens[token.value] = token
@@ -190,7 +169,7 @@ class EmulatorState:
         previous = self._current(appid, "classic")
         if previous is not None:
             previous.expires_at = min(previous.expires_at, self.clock() + OVERLAP_S)
-        return self._issue(appid, "classic")
+        return self.new_token(appid, "classic")
 
     def issue_stable_token(self, app: AppState, *, force_refresh: bool) -> Token:
         """``/cgi-bin/stable_token``: the same token while valid, renewed in its last 5 minutes."""
@@ -206,10 +185,10 @@ class EmulatorState:
             app.force_refreshes.append(now)
             if current is not None:
                 current.expires_at = now  # invalidated at once
-            return self._issue(app.appid, "stable")
+            return self.new_token(app.appid, "stable")
         if current is not None and current.expires_at - now > OVERLAP_S:
             return current
-        return self._issue(app.appid, "stable")
+        return self.new_token(app.appid, "stable")
 
     def authenticate(self, access_token: str | None) -> AppState:
         """The app an API request acts for, or the server's token error."""

@@ -16,12 +16,10 @@ other side. Compared, as text:
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ import aiohttp
 from ..api.registry import default_registry
 from ..config import FunctionConfig
 from ..emulator.dispatch import answer
+from ..emulator.http import RequestLogEntry
 from ..emulator.server import RunningEmulator, run_emulator
 from ..emulator.state import EmulatorState
 from ..errors import CloudSDKError, ConfigError
@@ -56,17 +55,17 @@ def to_json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def accepted_calls(requests: list[dict[str, Any]]) -> list[list[Any]]:
+def accepted_calls(requests: list[RequestLogEntry]) -> list[list[Any]]:
     """The API requests the emulator accepted, each as [api, wire body], whichever channel."""
     calls: list[list[Any]] = []
     for entry in requests:
-        if not entry.get("api") or entry.get("errcode", 0) != 0:
+        if not entry.api or entry.errcode != 0:
             continue
-        if entry["path"] != "/admin" and entry["method"] == "GET":
-            body: Any = {k: v for k, v in entry["query"].items() if k != "access_token"}
+        if entry.path != "/admin" and entry.method == "GET":
+            body: Any = {k: v for k, v in entry.query.items() if k != "access_token"}
         else:
-            body = entry.get("body")
-        calls.append([entry["api"], body])
+            body = entry.body
+        calls.append([entry.api, body])
     return calls
 
 
@@ -144,20 +143,6 @@ def apply_setup(state: EmulatorState, case: EventCase) -> None:
     state.requests = []
 
 
-@contextlib.contextmanager
-def _environ(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
-
-
 async def register(emulator: RunningEmulator, name: str, config: FunctionConfig) -> dict[str, Any]:
     """Tell the emulator the function's permissions; returns the SecretId/Key it will sign with."""
     async with (
@@ -173,7 +158,12 @@ async def register(emulator: RunningEmulator, name: str, config: FunctionConfig)
 
 
 def node_environment(emulator: RunningEmulator, grant: Mapping[str, Any]) -> dict[str, str]:
-    """What the platform sets for a Node function, pointed at the emulator (node-sdk-wire.md)."""
+    """What the platform sets for a Node function, pointed at the emulator.
+
+    wx-server-sdk 4.0.2 reads the /admin URL from ``TCB_CONTEXT_CNFG``'s ``URL``,
+    signs with ``TENCENTCLOUD_SECRETID``/``SECRETKEY`` (the SecretId names the
+    function to the emulator) and sends ``TCB_ENV`` as ``env``.
+    """
     return {
         "TCB_CONTEXT_CNFG": json.dumps({"URL": f"{emulator.base_url}/admin"}),
         "TENCENTCLOUD_SECRETID": grant["secret_id"],
@@ -206,15 +196,6 @@ def _load_config(directory: Path) -> FunctionConfig:
         return FunctionConfig.load(directory)
     except ConfigError as exc:
         raise ParityError(str(exc)) from None
-
-
-async def _close_clouds(function: CloudFunction) -> None:
-    """Close the Cloud(s) the port created at import, so no connection pool is left open."""
-    from ..cloud import Cloud
-
-    for value in list(getattr(function.handler, "__globals__", {}).values()):
-        if isinstance(value, Cloud):
-            await value.close()
 
 
 @dataclass(frozen=True)
@@ -258,16 +239,17 @@ async def run_parity(
         node = NodeFunction(p.node_dir, node_environment(emulator, node_grant))
         await node.start()
         try:
-            with _environ(python_environment(emulator, p.py_dir / "config.json", transport, py_grant)):
-                try:
-                    function = load_function(p.py_dir)
-                except Exception as exc:
-                    raise ParityError(f"{p.py_dir}: loading the Python port failed: {exc}") from None
-                try:
-                    for case in p.cases:
-                        verdicts.append(await _run_case(emulator, node, function, case, event_timeout))
-                finally:
-                    await _close_clouds(function)
+            # Laid over os.environ for the port alone (cloudfn.environment); the process's is untouched.
+            environ = python_environment(emulator, p.py_dir / "config.json", transport, py_grant)
+            try:
+                function = load_function(p.py_dir, runner_environ=environ)
+            except Exception as exc:
+                raise ParityError(f"{p.py_dir}: loading the Python port failed: {exc}") from None
+            try:
+                for case in p.cases:
+                    verdicts.append(await _run_case(emulator, node, function, case, event_timeout))
+            finally:
+                await function.close()
         finally:
             await node.close()
     return ParityReport(verdicts)

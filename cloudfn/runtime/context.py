@@ -2,25 +2,19 @@
 
 On the platform each invocation runs in its own process and the Node SDK
 reads the WX context from ``process.env``. cloudfn's runner serves many
-invocations in one process, so it keeps each invocation's context variables
-in a :class:`~contextvars.ContextVar` laid over ``os.environ``; the reading
-rules are the Node SDK's, applied to that combined view.
+invocations in one process, so each invocation's context variables are laid
+over ``os.environ`` in the invocation environment (:mod:`cloudfn.environment`);
+the reading rules are the Node SDK's, applied to that combined view.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
-# Environment-style variables (WX_CONTEXT_KEYS, WX_OPENID, TCB_ENV, TCB_SOURCE...)
-# of the invocation running in this context; None outside the runner.
-_INVOCATION_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar(
-    "cloudfn_invocation_environ", default=None
-)
+from .. import environment
 
 _INTEGER = re.compile(r"^-?\d+$")
 # The Node SDK never exposes these, with or without the WX_ prefix.
@@ -52,19 +46,6 @@ def _js_integer(text: str) -> int:
     return int(Decimal(repr(float(value))))
 
 
-def environ() -> Mapping[str, str]:
-    """``os.environ`` as the running invocation sees it.
-
-    Inside an invocation its WX variables replace the process's own (``WX_*``
-    and ``TCB_SOURCE``), so nothing leaks in from the process environment.
-    """
-    overlay = _INVOCATION_ENVIRON.get()
-    if overlay is None:
-        return os.environ
-    base = {k: v for k, v in os.environ.items() if not k.startswith("WX_") and k != "TCB_SOURCE"}
-    return {**base, **overlay}
-
-
 def getWXContext() -> dict[str, Any]:
     """The WeChat context of the running invocation, read exactly as wx-server-sdk reads it.
 
@@ -72,7 +53,7 @@ def getWXContext() -> dict[str, Any]:
     ints, a ``WX_`` prefix is dropped, tokens are never exposed; ``ENV`` comes
     from ``TCB_ENV`` (else ``SCF_NAMESPACE``) and ``SOURCE`` from ``TCB_SOURCE``.
     """
-    env = environ()
+    env = environment.current()
     keys = env.get("WX_CONTEXT_KEYS")
     if not keys:
         return {}
@@ -130,12 +111,13 @@ def context_environ(wx_context: Mapping[str, Any]) -> dict[str, str]:
 
 @contextmanager
 def wx_context_scope(wx_context: Mapping[str, Any] | None) -> Iterator[None]:
-    """Run the block (and tasks/threads started from it) with ``wx_context`` as the WX context."""
-    token = _INVOCATION_ENVIRON.set(context_environ(wx_context or {}))
-    try:
+    """Run the block (and tasks/threads started from it) with ``wx_context`` as the WX context.
+
+    Its variables replace the process's own ``WX_*`` and ``TCB_SOURCE``, so
+    nothing leaks in from the process environment.
+    """
+    with environment.laid_over(context_environ(wx_context or {}), wx_context=True):
         yield
-    finally:
-        _INVOCATION_ENVIRON.reset(token)
 
 
-__all__ = ["context_environ", "environ", "getWXContext", "get_wx_context", "wx_context_scope"]
+__all__ = ["context_environ", "getWXContext", "get_wx_context", "wx_context_scope"]

@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .. import environment
 from ..errors import CloudSDKError
 from .context import wx_context_scope
 from .loader import CloudFunction
@@ -175,8 +176,6 @@ async def invoke(
     ``timeout`` (seconds) defaults to config.json's ``timeout``, else 3.
     Never raises for what the handler does: failures are in the result.
     """
-    from ..cloud import RUNNER_ENVIRON
-
     limit = float(timeout if timeout is not None else function.config.timeout or DEFAULT_TIMEOUT_S)
     request_id = request_id or str(uuid.uuid4())
     namespace = str((wx_context or {}).get("ENV") or "local")
@@ -190,30 +189,26 @@ async def invoke(
             result, request_id=request_id, duration=time.perf_counter() - started, **failure
         )
 
-    environ_token = RUNNER_ENVIRON.set(function.runner_environ)
-    try:
-        with wx_context_scope(wx_context):
-            timer = asyncio.timeout(limit)
-            try:
-                async with timer:
-                    value = await _run_handler(function, event, context)
-            except TimeoutError as exc:
-                if not timer.expired():
-                    return _raised(function, exc, finish)
-                return finish(
-                    None,
-                    error=(
-                        f"Invoking task timed out after {limit:g} seconds. Fix: make the handler "
-                        'finish sooner or raise "timeout" in config.json'
-                    ),
-                    error_kind="timeout",
-                    error_type="TimeoutError",
-                    error_code=FUNCTION_TIMEOUT_CODE,
-                )
-            except (Exception, SystemExit) as exc:
+    with environment.laid_over(function.runner_environ), wx_context_scope(wx_context):
+        timer = asyncio.timeout(limit)
+        try:
+            async with timer:
+                value = await _run_handler(function, event, context)
+        except TimeoutError as exc:
+            if not timer.expired():
                 return _raised(function, exc, finish)
-    finally:
-        RUNNER_ENVIRON.reset(environ_token)
+            return finish(
+                None,
+                error=(
+                    f"Invoking task timed out after {limit:g} seconds. Fix: make the handler "
+                    'finish sooner or raise "timeout" in config.json'
+                ),
+                error_kind="timeout",
+                error_type="TimeoutError",
+                error_code=FUNCTION_TIMEOUT_CODE,
+            )
+        except (Exception, SystemExit) as exc:
+            return _raised(function, exc, finish)
     result = to_jsonable(value)
     try:
         json.dumps(result)

@@ -13,13 +13,13 @@ import inspect
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .. import environment
 from ..config import FunctionConfig
 from ..errors import ConfigError
 
@@ -43,7 +43,7 @@ class CloudFunction:
     config: FunctionConfig
     handler: Handler
     module: ModuleType | None = None
-    # The CLOUDFN_* variables its cloudfn.init() calls were given (see RUNNER_ENVIRON);
+    # The variables the runner lays over os.environ for it (cloudfn.environment);
     # kept out of repr: it holds the AppSecret.
     runner_environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -85,17 +85,6 @@ def _function_error(directory: Path, exc: BaseException) -> FunctionLoadError:
     return FunctionLoadError(f"{where}: {type(exc).__name__}: {exc}. Fix: {fix}")
 
 
-@contextmanager
-def _runner_environ(values: Mapping[str, str]) -> Iterator[None]:
-    from ..cloud import RUNNER_ENVIRON
-
-    token = RUNNER_ENVIRON.set(values)
-    try:
-        yield
-    finally:
-        RUNNER_ENVIRON.reset(token)
-
-
 def _check_signature(handler: Handler, entry: Path, name: str) -> None:
     try:
         inspect.signature(handler).bind(None, None)
@@ -127,9 +116,10 @@ def load_function(
 ) -> CloudFunction:
     """Load the function in ``directory``: its config.json, then its ``index.py`` handler.
 
-    ``runner_environ`` (CLOUDFN_BASE_URL, CLOUDFN_APPID, CLOUDFN_SECRET, ...)
-    overrides ``os.environ`` for the ``cloudfn.init()`` calls the module makes
-    (at import time and in its handler); CLOUDFN_CONFIG defaults to the
+    ``runner_environ`` (CLOUDFN_BASE_URL, CLOUDFN_APPID, CLOUDFN_SECRET,
+    TCB_ENV, ...) is laid over ``os.environ`` (:mod:`cloudfn.environment`)
+    while the module is imported and while each invocation runs, for its
+    ``cloudfn.init()`` calls and ``getWXContext()``; CLOUDFN_CONFIG defaults to the
     function's config.json so its permissions apply. With
     ``apply_env_variables`` config.json's ``envVariables`` go into
     ``os.environ`` before the module is imported, as the platform sets them in
@@ -174,7 +164,7 @@ def load_function(
         sys.path.append(str(path))
     sys.modules[module_name] = module
     try:
-        with _runner_environ(environ):
+        with environment.laid_over(environ):
             spec.loader.exec_module(module)
     except (Exception, SystemExit) as exc:
         sys.modules.pop(module_name, None)

@@ -15,13 +15,13 @@ import json
 import logging
 import os
 import re
-import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import filelock
 
+from ..atomic_file import write_atomically
 from ..loop_local import LoopLocks
 from .store import CachedToken, TokenStoreError
 
@@ -80,16 +80,9 @@ class FileTokenStore:
             raise self._error("writing to", exc) from None
 
     def _save(self, key: str, token: CachedToken) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({"value": token.value, "expires_at": token.expires_at}).encode()
-        fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".token-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:  # mkstemp makes it 0600: only this user reads tokens
-                handle.write(payload)
-            os.replace(temp, self._token_path(key))
-        except BaseException:
-            os.unlink(temp)
-            raise
+        # Mode 0600: only this user reads tokens.
+        write_atomically(self._token_path(key), payload, temp_prefix=".token-")
 
     async def discard(self, key: str, value: str) -> None:
         # Compare-and-delete under the lock: a token saved by another process

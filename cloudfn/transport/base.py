@@ -1,7 +1,9 @@
 """The transport interface: the only place a cloud call does I/O.
 
-Like httpx's transports, a transport only moves a request; the call pipeline
-keeps the policy (permissions, casing, validation, decoding).
+Like httpx's transports, a transport only moves bytes: it returns the answer
+or raises a :class:`~.errors.TransportError`. The call pipeline keeps the
+policy (permissions, casing, validation, decoding) and alone turns failures
+into CloudSDKError.
 """
 
 from __future__ import annotations
@@ -36,21 +38,8 @@ class ApiResponse:
         return "application/json" in self.content_type or "text/plain" in self.content_type
 
 
-class TransportError(Exception):
-    """A failure below the API: network, timeout, credentials. Carries an SDK code.
-
-    Messages must already be free of credentials when raised.
-    """
-
-    def __init__(self, code: int, message: str, *, detail: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.detail = detail
-
-
 class Transport(Protocol):
-    """Sends one request; raises :class:`TransportError` for anything but an answer."""
+    """Sends one request; raises a :class:`~.errors.TransportError` for anything but an answer."""
 
     async def send(self, request: ApiRequest) -> ApiResponse: ...
 

@@ -5,7 +5,7 @@ Two channels, both provided by the platform inside a Cloud Run container:
 - ``openapi`` (the open-API service): plain ``http://api.weixin.qq.com/<path>``
   with no token; the platform authenticates the call for paths whitelisted
   in the console. A path off the whitelist answers errcode 85107 (sometimes
-  HTTP 502); both become a CloudSDKError that says which console setting to change.
+  HTTP 502); both become a TransportError that says which console setting to change.
 - ``token_file`` (WeChat-token mode): the platform keeps a token in
   ``/.tencentcloudbase/wx/cloudbase_access_token`` and renews it; each call
   sends it as ``?cloudbase_access_token=``. The file is re-read whenever it
@@ -28,24 +28,22 @@ from typing import Literal
 import aiohttp
 from yarl import URL
 
+from ..cloudrun_protocol import NOT_WHITELISTED, SEQID_HEADER
 from ..errors import SYSTEM_ERROR
-from .base import ApiRequest, ApiResponse, TransportError
-from .exchange import LazySession, answered_errcode, errcode_hint, exchange, network_error
-from .https import rejected_token
+from .answers import not_whitelisted, rejected_token
+from .base import ApiRequest, ApiResponse
+from .errors import TransportError, network_errors
 from .retry import RetryPolicy, send_with_retries
+from .session import LazySession
+from .wire import exchange
 
 log = logging.getLogger("cloudfn.transport.cloudrun")
 
 DEFAULT_OPENAPI_BASE_URL = "http://api.weixin.qq.com"
 DEFAULT_TOKEN_BASE_URL = "https://api.weixin.qq.com"
 DEFAULT_TOKEN_FILE = "/.tencentcloudbase/wx/cloudbase_access_token"
-SEQID_HEADER = "x-openapi-seqid"
-NOT_WHITELISTED = 85107
 
 CloudRunMode = Literal["openapi", "token_file"]
-
-
-_NOT_WHITELISTED_HINT = errcode_hint((NOT_WHITELISTED,))
 
 
 @dataclass(frozen=True)
@@ -122,27 +120,27 @@ class CloudRunTransport:
 
         async def attempt() -> ApiResponse:
             nonlocal reread
-            response = await self._send_once(request, force_read=False)
-            if self.token_file is not None and rejected_token(response) and not reread:
-                reread = True
-                log.info(
-                    "%s: cloudbase_access_token rejected, re-reading %s", request.api, self.token_file.path
-                )
-                response = await self._send_once(request, force_read=True)
-            return response
+            with network_errors(self.base_url):
+                response = await self._send_once(request, force_read=False)
+                if self.token_file is not None and rejected_token(response) and not reread:
+                    reread = True
+                    log.info(
+                        "%s: cloudbase_access_token rejected, re-reading %s",
+                        request.api,
+                        self.token_file.path,
+                    )
+                    response = await self._send_once(request, force_read=True)
+                return response
 
         deadline = asyncio.get_running_loop().time() + self.deadline if self.deadline else None
-        try:
-            response = await send_with_retries(self.retry, attempt, deadline=deadline, what=request.api)
-        except aiohttp.ClientError as exc:
-            raise network_error(exc, self.base_url) from None
+        response = await send_with_retries(self.retry, attempt, deadline=deadline, what=request.api)
         return self._checked(request, response)
 
     def _checked(self, request: ApiRequest, response: ApiResponse) -> ApiResponse:
         """Turn the channel's own refusals into errors that name the console setting to fix."""
         seqid = next((v for k, v in response.headers.items() if k.lower() == SEQID_HEADER), "none")
         # Only a refusal is parsed here; every other answer is decoded once, by the pipeline.
-        if answered_errcode(response, _NOT_WHITELISTED_HINT, (NOT_WHITELISTED,)):
+        if not_whitelisted(response):
             message = json.loads(response.body).get("errmsg", "api not in whitelist")
             log.warning("%s refused by the Cloud Run open-API service (85107), seqid %s", request.api, seqid)
             raise TransportError(
@@ -192,10 +190,4 @@ class CloudRunTransport:
         await self.session.close()
 
 
-__all__ = [
-    "DEFAULT_OPENAPI_BASE_URL",
-    "DEFAULT_TOKEN_FILE",
-    "SEQID_HEADER",
-    "CloudRunTransport",
-    "TokenFile",
-]
+__all__ = ["DEFAULT_OPENAPI_BASE_URL", "DEFAULT_TOKEN_FILE", "CloudRunTransport", "TokenFile"]

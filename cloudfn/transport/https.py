@@ -12,22 +12,17 @@ from yarl import URL
 from ..errors import SYSTEM_ERROR
 from ..redact import Secret
 from ..tokens import TokenFetchError, TokenProvider, TokenStore, TokenStoreError
-from ..tokens.provider import REJECTED_TOKEN_CODES, TokenEndpoint
-from .base import ApiRequest, ApiResponse, TransportError
-from .exchange import LazySession, answered_errcode, errcode_hint, exchange, network_error
+from ..tokens.provider import TokenEndpoint
+from .answers import rejected_token
+from .base import ApiRequest, ApiResponse
+from .errors import TransportError, network_errors
 from .retry import RetryPolicy, send_with_retries
+from .session import LazySession
+from .wire import exchange
 
 log = logging.getLogger("cloudfn.transport.https")
 
 DEFAULT_BASE_URL = "https://api.weixin.qq.com"
-
-
-_REJECTED_TOKEN_HINT = errcode_hint(REJECTED_TOKEN_CODES)
-
-
-def rejected_token(response: ApiResponse) -> bool:
-    """Did the server refuse the access token (so a refresh may help)?"""
-    return answered_errcode(response, _REJECTED_TOKEN_HINT, REJECTED_TOKEN_CODES)
 
 
 class HttpsTransport:
@@ -98,19 +93,20 @@ class HttpsTransport:
 
         async def attempt() -> ApiResponse:
             nonlocal refreshed
-            token = await provider.get()
-            response = await self._send_once(request, token)
-            if rejected_token(response) and not refreshed:
-                refreshed = True
-                log.info("%s: access token rejected, refreshing once", request.api)
-                await provider.invalidate(token)
-                fresh = await provider.get()
-                if fresh == token:
-                    # The endpoint handed back the token just rejected (stable_token
-                    # does while it still thinks it valid): resending cannot help.
-                    return response
-                response = await self._send_once(request, fresh)
-            return response
+            with network_errors(self.base_url):
+                token = await provider.get()
+                response = await self._send_once(request, token)
+                if rejected_token(response) and not refreshed:
+                    refreshed = True
+                    log.info("%s: access token rejected, refreshing once", request.api)
+                    await provider.invalidate(token)
+                    fresh = await provider.get()
+                    if fresh == token:
+                        # The endpoint handed back the token just rejected (stable_token
+                        # does while it still thinks it valid): resending cannot help.
+                        return response
+                    response = await self._send_once(request, fresh)
+                return response
 
         deadline = asyncio.get_running_loop().time() + self.deadline if self.deadline else None
         try:
@@ -130,8 +126,6 @@ class HttpsTransport:
             raise TransportError(exc.errcode, exc.errmsg, detail=detail) from None
         except TokenStoreError as exc:
             raise TransportError(SYSTEM_ERROR, "system error", detail=str(exc)) from None
-        except aiohttp.ClientError as exc:
-            raise network_error(exc, self.base_url) from None
 
     async def _send_once(self, request: ApiRequest, token: str) -> ApiResponse:
         url = self._urls.get(request.path)

@@ -20,16 +20,13 @@ import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
-import aiohttp
-
 from ..errors import ConfigError
 from ..tokens import TokenFetchError
+from .answers import system_busy
 from .base import ApiResponse
-from .exchange import answered_errcode, errcode_hint
+from .errors import ConnectError
 
 log = logging.getLogger("cloudfn.transport.retry")
-
-SYSTEM_BUSY = -1
 
 
 @dataclass(frozen=True)
@@ -79,17 +76,11 @@ class RetryPolicy:
         return self.rng.uniform(0, ceiling) if self.jitter else ceiling
 
 
-NO_RETRY = RetryPolicy(attempts=1)
-
-
-_SYSTEM_BUSY_HINT = errcode_hint((SYSTEM_BUSY,))
-
-
 def retryable_response(response: ApiResponse) -> bool:
     """HTTP 5xx, or a JSON answer with errcode -1 (system busy)."""
     if response.status >= 500:
         return True
-    return answered_errcode(response, _SYSTEM_BUSY_HINT, (SYSTEM_BUSY,))
+    return system_busy(response)
 
 
 def retryable_error(exc: BaseException) -> bool:
@@ -97,8 +88,8 @@ def retryable_error(exc: BaseException) -> bool:
     if isinstance(exc, TokenFetchError):
         return exc.transient  # no API request was sent at all
     # Connection refused / unreachable / DNS: no connection, so nothing was sent.
-    # Certificate errors are not transient; broken connections are not provably unsent.
-    return isinstance(exc, aiohttp.ClientConnectorError) and not isinstance(exc, aiohttp.ClientSSLError)
+    # Broken connections are not provably unsent (see errors.network_errors).
+    return isinstance(exc, ConnectError)
 
 
 async def send_with_retries(
@@ -150,7 +141,6 @@ def _may_retry(
 
 
 __all__ = [
-    "NO_RETRY",
     "RetryPolicy",
     "retryable_error",
     "retryable_response",

@@ -23,11 +23,11 @@ import aiohttp
 from google.protobuf.message import DecodeError
 from yarl import URL
 
-from ..errors import ERR_CODE, SYSTEM_ERROR, platform_refusal
+from ..errors import ERR_CODE, SYSTEM_ERROR
 from ..proto import CommApiData, CommOpenApiResp
-from ..redact import Secret
-from .base import ApiRequest, ApiResponse, TransportError
-from .exchange import LazySession, network_error
+from .base import ApiRequest, ApiResponse
+from .errors import PlatformRefusal, TransportError, network_errors
+from .session import LazySession
 
 # The Node SDK's TCB_ERR_CODE for the platform's JSON errors ({"code", "message"}).
 TCB_ERR_CODE: dict[str, int] = {
@@ -83,13 +83,11 @@ class TcbTransport:
         *,
         url: str,
         secret_id: str = "",
-        secret_key: Secret | None = None,
         env: str | None = None,
         session: aiohttp.ClientSession | None = None,
     ) -> None:
         self.url = URL(url)
         self.secret_id = secret_id
-        self._secret_key = secret_key or Secret("")
         self.env = env or ""
         # Callable: the pooled session, opened on first use.
         self.session = LazySession(session)
@@ -101,7 +99,6 @@ class TcbTransport:
         return cls(
             url=admin_url_from_environ(environ, base_url),
             secret_id=environ.get("TENCENTCLOUD_SECRETID", ""),
-            secret_key=Secret(environ.get("TENCENTCLOUD_SECRETKEY", "")),
             env=env or environ.get("TCB_ENV") or environ.get("SCF_NAMESPACE"),
         )
 
@@ -131,7 +128,7 @@ class TcbTransport:
     async def send(self, request: ApiRequest) -> ApiResponse:
         query = {"env": self.env, "seqId": secrets.token_hex(8)}
         headers = {"Authorization": f"TC3-HMAC-SHA256 Credential={self.secret_id}/cloudfn/tcb/tc3_request"}
-        try:
+        with network_errors(self.url, setting="TCB_CONTEXT_CNFG"):
             # One buffer, one write: streamed, aiohttp sends each part piece in its own
             # syscall (28 per call), which tripled the client's CPU time per call.
             multipart = self._form(request)()
@@ -142,8 +139,6 @@ class TcbTransport:
             ) as response:
                 body = await response.read()
                 content_type = response.headers.get("Content-Type", "")
-        except aiohttp.ClientError as exc:
-            raise network_error(exc, self.url, setting="TCB_CONTEXT_CNFG") from None
         if content_type.startswith("application/json"):
             raise self._platform_error(body)
         try:
@@ -155,9 +150,8 @@ class TcbTransport:
                 detail="the /admin answer is not a CommOpenApiResp",
             ) from None
         if answer.errorCode:
-            # A refusal by the platform (e.g. -604101, no permission): the Node SDK
-            # throws it as is, without the "openapi.<api>:fail" prefix.
-            raise platform_refusal(answer.errorCode)
+            # A refusal by the platform (e.g. -604101, no permission).
+            raise PlatformRefusal(answer.errorCode)
         return ApiResponse(
             status=answer.httpCode or 200,
             content_type=answer.contentType,

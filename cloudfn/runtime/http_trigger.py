@@ -12,7 +12,6 @@ import asyncio
 import json
 import logging
 import signal
-import socket
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..listen import bind, http_url
 from .cron import PLATFORM_TZ
 from .invoke import DEFAULT_TIMEOUT_S, InvocationResult, invoke
 from .loader import CloudFunction
@@ -135,7 +135,7 @@ async def handle_health(request: web.Request) -> web.Response:
     return _json({"status": "ok", "function": function.name, "inflight": len(request.app[INFLIGHT])})
 
 
-def create_app(function: CloudFunction, options: ServeOptions | None = None) -> web.Application:
+def create_function_app(function: CloudFunction, options: ServeOptions | None = None) -> web.Application:
     """The HTTP trigger for ``function`` as an aiohttp application."""
     options = options or ServeOptions()
     app = web.Application(client_max_size=options.max_event_bytes)
@@ -147,14 +147,6 @@ def create_app(function: CloudFunction, options: ServeOptions | None = None) -> 
     return app
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    return sock
-
-
 async def serve_function(
     function: CloudFunction,
     *,
@@ -164,14 +156,13 @@ async def serve_function(
     announce: Any = print,
 ) -> None:
     """Serve until SIGTERM/SIGINT; then stop accepting and let in-flight invocations finish."""
-    app = create_app(function, options)
+    app = create_function_app(function, options)
     limit = options.timeout or function.config.timeout or DEFAULT_TIMEOUT_S
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=limit + 5)
     await runner.setup()
-    sock = _bind(host, port)
+    sock = bind(host, port)
     site = web.SockSite(runner, sock)
     await site.start()
-    bound = sock.getsockname()[1]
     scheduler = (
         TimerScheduler(function, tz=options.tz) if options.timers and function.config.triggers else None
     )
@@ -181,10 +172,9 @@ async def serve_function(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    url_host = f"[{host}]" if ":" in host else host
     triggers = ", ".join(f"{t.name} ({t.cron})" for t in function.config.triggers) or "none"
     announce(
-        f"cloudfn serve: {function.name} on http://{url_host}:{bound} "
+        f"cloudfn serve: {function.name} on {http_url(host, sock)} "
         f"(timeout {limit:g}s, timer triggers: {triggers if options.timers else 'off'})"
     )
     try:
@@ -199,4 +189,10 @@ async def serve_function(
         await function.close()
 
 
-__all__ = ["MAX_EVENT_BYTES", "ServeOptions", "create_app", "serve_function", "wx_context_from_headers"]
+__all__ = [
+    "MAX_EVENT_BYTES",
+    "ServeOptions",
+    "create_function_app",
+    "serve_function",
+    "wx_context_from_headers",
+]

@@ -3,8 +3,8 @@
 One :class:`LogisticsBook` per app holds its delivery accounts, orders with
 their waybills and paths, and quotas; the delivery-company catalogue is shared
 and fixed. Every rule the server enforces beyond the request schema raises
-:class:`~.state.ApiError` with the documented code; the dispatcher adds the
-`` rid:`` suffix. Handlers in :mod:`.logistics` translate bodies to calls here.
+:class:`~..errors.ApiError` with the documented code; the dispatcher adds the
+`` rid:`` suffix. Handlers in :mod:`.responses` translate bodies to calls here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from .state import ApiError
+from ..errors import ApiError
 
 SANDBOX_DELIVERY_ID = "TEST"
 SANDBOX_BIZ_ID = "test_biz_id"
@@ -46,8 +46,17 @@ class DeliveryError(ApiError):
     """9300501-style errors that carry the company's own result code in the answer."""
 
     def __init__(self, errcode: int, errmsg: str, *, resultcode: int, resultmsg: str) -> None:
-        super().__init__(errcode, errmsg)
-        self.extra = {"delivery_resultcode": resultcode, "delivery_resultmsg": resultmsg}
+        super().__init__(
+            errcode, errmsg, extra={"delivery_resultcode": resultcode, "delivery_resultmsg": resultmsg}
+        )
+
+
+@dataclass
+class Printer:
+    """An openid allowed to print waybills (updatePrinter), with the tags it prints for."""
+
+    openid: str
+    tagids: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -246,6 +255,7 @@ class LogisticsBook:
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self.clock = clock
+        self.printers: dict[str, Printer] = {}  # openid -> printer
         self.accounts: dict[tuple[str, str], Account] = {}
         self.orders: dict[str, Order] = {}
         self.waybills: dict[str, str] = {}  # waybill_id -> order_id
@@ -437,8 +447,12 @@ class LogisticsBook:
         return base64.b64encode(template.encode()).decode()
 
     def snapshot(self) -> dict[str, Any]:
+        """The app's ``printers`` and its ``logistics`` records, as /__emulator__/state shows them."""
         return {
-            "accounts": [a.view() for a in self.accounts.values()],
-            "sandbox_quota": self.sandbox_quota,
-            "orders": {order_id: order.snapshot() for order_id, order in self.orders.items()},
+            "printers": {o: {"tagids": list(p.tagids)} for o, p in self.printers.items()},
+            "logistics": {
+                "accounts": [a.view() for a in self.accounts.values()],
+                "sandbox_quota": self.sandbox_quota,
+                "orders": {order_id: order.snapshot() for order_id, order in self.orders.items()},
+            },
         }

@@ -1,4 +1,4 @@
-"""Emulated logistics (物流助手) APIs: behaviour on top of the state model.
+"""Emulated logistics (物流助手) APIs: wire bodies in, calls on the model, answer fields out.
 
 Each handler gets the calling app and a body that already passed the API's
 request schema; it returns the answer's fields (errcode/errmsg are added by
@@ -7,42 +7,46 @@ the dispatcher) or raises ApiError for a rule the server checks beyond the schem
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .logistics_models import CATALOGUE, LogisticsBook, company
-from .state import ApiError, AppState, Printer
+from ..errors import ApiError
+from .models import CATALOGUE, LogisticsBook, Printer, company
+
+if TYPE_CHECKING:
+    from ..state import AppState
 
 NAMESPACE = "logistics"
 
 
 def book(app: AppState) -> LogisticsBook:
-    """The app's logistics records, created on first use (AppState.snapshot/reset cover them)."""
-    records = app.extra.get(NAMESPACE)
-    if not isinstance(records, LogisticsBook):
-        records = app.extra[NAMESPACE] = LogisticsBook(app.clock)
+    """The app's logistics records (made with the app, at each reset)."""
+    records = app.models[NAMESPACE]
+    assert isinstance(records, LogisticsBook)
     return records
 
 
 def update_printer(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
     openid = body["openid"]
     app.require_user(openid)
+    printers = book(app).printers
     if body["update_type"] == "bind":
         tagids = [t for t in body.get("tagid_list", "").split(",") if t]
-        app.printers[openid] = Printer(openid, tagids)
+        printers[openid] = Printer(openid, tagids)
     else:
         # Unbinding an openid that is not bound succeeds and changes nothing:
         # the documented codes for this API name no error for it.
-        app.printers.pop(openid, None)
+        printers.pop(openid, None)
     return {}
 
 
 def get_printer(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+    printers = book(app).printers
     tagids: list[str] = []
-    for printer in app.printers.values():
+    for printer in printers.values():
         tagids.extend(t for t in printer.tagids if t not in tagids)
     return {
-        "count": len(app.printers),
-        "openid": list(app.printers),
+        "count": len(printers),
+        "openid": list(printers),
         "tagid_list": tagids,
     }
 
@@ -121,7 +125,7 @@ def get_quota(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
     return {"quota_num": book(app).quota(body["delivery_id"], body["biz_id"])}
 
 
-def test_update_order(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
+def sandbox_update_order(app: AppState, body: dict[str, Any]) -> dict[str, Any]:
     book(app).test_update(body)
     return {}
 
@@ -164,7 +168,7 @@ HANDLERS = {
     "logistics.getOrder": get_order,
     "logistics.getPath": get_path,
     "logistics.getQuota": get_quota,
-    "logistics.testUpdateOrder": test_update_order,
+    "logistics.testUpdateOrder": sandbox_update_order,
     "logistics.getContact": get_contact,
     "logistics.previewTemplate": preview_template,
     "logistics.updateBusiness": update_business,

@@ -1,0 +1,1 @@
+"""Fault injection: :mod:`.rules` (the model), :mod:`.cli`, :mod:`.middleware`, :mod:`.control`."""

@@ -1,0 +1,77 @@
+"""What a transport raises instead of an answer, and the one place network exceptions become those.
+
+A transport returns an :class:`~.base.ApiResponse` or raises a
+:class:`TransportError`; only the call pipeline (:mod:`cloudfn.api.call`)
+turns one into the CloudSDKError a caller sees. aiohttp's exceptions (and the
+OS errors it wraps) are mapped by :func:`network_errors`, as httpx maps
+httpcore's, so no transport catches them itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import aiohttp
+from yarl import URL
+
+from ..errors import NETWORK_ERROR
+from ..redact import redact
+
+
+class TransportError(Exception):
+    """A failure below the API: network, credentials, the channel. Carries an SDK code.
+
+    Messages must already be free of credentials when raised.
+    """
+
+    def __init__(self, code: int, message: str, *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.detail = detail
+
+
+class NetworkError(TransportError):
+    """The server could not be reached, or the connection broke: no answer came."""
+
+
+class ConnectError(NetworkError):
+    """No connection was made (refused, unreachable, DNS): the request was provably never sent."""
+
+
+class PlatformRefusal(TransportError):
+    """The cloud platform refused the call before WeChat saw it (e.g. -604101, no permission).
+
+    The Node SDK throws these as they come (``system error: error code: N``),
+    without the ``openapi.<api>:fail`` prefix of other failures.
+    """
+
+    def __init__(self, code: int, *, detail: str | None = None) -> None:
+        super().__init__(code, f"system error: error code: {code}", detail=detail)
+
+
+@contextmanager
+def network_errors(url: URL, *, setting: str = "base_url") -> Iterator[None]:
+    """Map aiohttp's exceptions raised in the block to :class:`NetworkError` / :class:`ConnectError`.
+
+    ``setting`` names where the unreachable URL came from, for the fix;
+    ``str(exc)`` may hold a URL with a token, so it is redacted.
+    """
+    try:
+        yield
+    except aiohttp.ClientError as exc:
+        reason = redact(f"{type(exc).__name__}: {exc}")
+        # Certificate errors are not transient: a retry would fail the same way.
+        never_sent = isinstance(exc, aiohttp.ClientConnectorError) and not isinstance(
+            exc, aiohttp.ClientSSLError
+        )
+        kind = ConnectError if never_sent else NetworkError
+        raise kind(
+            NETWORK_ERROR,
+            f"network error: {reason}",
+            detail=f"{setting}: could not reach {url}. Fix: check the URL and that the server runs",
+        ) from None
+
+
+__all__ = ["ConnectError", "NetworkError", "PlatformRefusal", "TransportError", "network_errors"]
