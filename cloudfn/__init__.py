@@ -25,11 +25,14 @@ _LAZY = {
     "run_sync": "cloudfn.sync",
     "BlockingCloud": "cloudfn.sync",
     "openapi": "cloudfn.cloud",
+    "undefined": "cloudfn.jsvalues",
+    "JSObject": "cloudfn.jsvalues",
 }
 
 if TYPE_CHECKING:
     from .cloud import Cloud, init, openapi
     from .config import FunctionConfig
+    from .jsvalues import JSObject, undefined
     from .runtime.context import get_wx_context, getWXContext
     from .sync import BlockingCloud, run_sync
 
@@ -50,10 +53,12 @@ __all__ = [
     "CloudSDKError",
     "Error",
     "FunctionConfig",
+    "JSObject",
     "__version__",
     "getWXContext",
     "get_wx_context",
     "init",
     "openapi",
     "run_sync",
+    "undefined",
 ]

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from .errors import CloudSDKError, Error
-from .undefined import Undefined
+from .jsvalues import Undefined
 
 
 def _skipped(value: Any) -> bool:
@@ -64,9 +64,20 @@ def to_json_value(value: Any) -> Any:
     to_json = getattr(value, "to_json", None)
     if callable(to_json):
         return to_json_value(to_json())
-    raise TypeError(
-        f"{type(value).__name__} is not JSON serialisable (return dicts, lists, strings, numbers)"
-    )
+    raise TypeError(f"a {type(value).__name__} is not JSON serialisable")
+
+
+def drop_undefined(value: Any) -> Any:
+    """A request body as the Node SDK sends it: ``undefined`` keys gone (``null`` in arrays).
+
+    Only ``undefined`` is touched (``None`` is JavaScript's ``null`` and is
+    sent); everything else, bytes included, is left for the pipeline.
+    """
+    if isinstance(value, Mapping):
+        return {key: drop_undefined(item) for key, item in value.items() if not isinstance(item, Undefined)}
+    if isinstance(value, list | tuple):
+        return [None if isinstance(item, Undefined) else drop_undefined(item) for item in value]
+    return value
 
 
 def stringify(value: Any) -> str:

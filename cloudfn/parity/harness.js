@@ -17,6 +17,16 @@ function describe (err) {
   return String((err && err.stack) || err)
 }
 
+// What an uncaught error is, as compared with the port's: an SDK error by its
+// errCode/errMsg (as JSON.stringify writes it), any other by "Name: message".
+function thrown (err) {
+  if (err && typeof err.errCode === 'number') {
+    return JSON.stringify({ errCode: err.errCode, errMsg: err.errMsg })
+  }
+  if (err instanceof Error) return `${err.name}: ${err.message}`
+  return `uncaught ${typeof err}: ${JSON.stringify(err)}`
+}
+
 let fn
 try {
   fn = require(dir)
@@ -52,7 +62,7 @@ lines.on('line', async (line) => {
     const text = JSON.stringify(result)
     send({ type: 'result', id, json: text === undefined ? 'null' : text })
   } catch (err) {
-    send({ type: 'threw', id, message: err && err.message !== undefined ? String(err.message) : String(err), stack: describe(err) })
+    send({ type: 'threw', id, message: thrown(err), stack: describe(err) })
   }
 })
 lines.on('close', () => process.exit(0))

@@ -32,7 +32,8 @@ from ..emulator.dispatch import answer
 from ..emulator.http import RequestLogEntry
 from ..emulator.server import RunningEmulator, run_emulator
 from ..emulator.state import EmulatorState
-from ..errors import CloudSDKError, ConfigError
+from ..errors import ConfigError
+from ..jsjson import stringify
 from ..runtime.invoke import InvocationResult, invoke
 from ..runtime.loader import CloudFunction, load_function
 from .events import EventCase, load_events
@@ -49,10 +50,8 @@ def mask_rid(text: str) -> str:
 
 
 def to_json_text(value: Any) -> str:
-    """What JSON.stringify gives for a JSON-able Python value (non-ASCII kept, no spaces)."""
-    if isinstance(value, CloudSDKError):
-        value = value.to_json()
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """What JSON.stringify gives for a Python value (undefined dropped, 2.0 as 2, dates as ISO)."""
+    return stringify(value)
 
 
 def accepted_calls(requests: list[RequestLogEntry]) -> list[list[Any]]:
@@ -107,16 +106,22 @@ def _python_text(invocation: InvocationResult) -> str:
         return to_json_text(invocation.result)
     if invocation.error_kind == "timeout":
         return "<timeout>"
-    # A raised CloudSDKError: its Node message (public_error); anything else: "Type: message".
-    return f"<threw: {invocation.public_error or invocation.error}>"
+    # Written as the Node side writes what it throws (harness.js): an SDK error as its
+    # {"errCode","errMsg"}, anything else as "Name: message" (cloudfn.Error is "Error").
+    if invocation.error_type == "CloudSDKError" and isinstance(invocation.result, dict):
+        return f"<threw: {to_json_text(invocation.result)}>"
+    return f"<threw: {invocation.error}>"
 
 
 def compare(case: EventCase, node: str, python: str, node_fx: Any, python_fx: Any) -> Verdict:
     verdict = Verdict(case, node, python)
-    if node.startswith("<") or python.startswith("<"):
-        # A throw or hang is reported, never counted as agreement.
+    threw = node.startswith("<threw: ") and python.startswith("<threw: ")
+    if (node.startswith("<") or python.startswith("<")) and not threw:
+        # A hang, a crash, or one side throwing where the other returned: never agreement.
         verdict.diffs.append(f"result: node {node} | python {python}")
     elif mask_rid(node) != mask_rid(python):
+        # Both returned, or both threw (the platform reports an uncaught error to the
+        # caller): the same when they returned, or threw, the same thing.
         verdict.diffs.append(f"result: node {node} | python {python}")
     for part in ("accepted", "state"):
         left, right = to_json_text(node_fx[part]), to_json_text(python_fx[part])
@@ -236,7 +241,9 @@ async def run_parity(
     async with run_emulator() as emulator:
         node_grant = await register(emulator, p.node_dir.name, p.node_config)
         py_grant = await register(emulator, p.py_dir.name, p.py_config) if transport == "tcb" else None
-        node = NodeFunction(p.node_dir, node_environment(emulator, node_grant))
+        # config.json's envVariables reach process.env on the platform, as they reach the port.
+        node_env = {**p.node_config.env_variables, **node_environment(emulator, node_grant)}
+        node = NodeFunction(p.node_dir, node_env)
         await node.start()
         try:
             # Laid over os.environ for the port alone (cloudfn.environment); the process's is untouched.
@@ -279,7 +286,10 @@ def format_table(report: ParityReport) -> str:
     """One row per event: number, name, same/different, and what differs."""
     rows = [("#", "event", "verdict", "diff")]
     for i, v in enumerate(report.verdicts, start=1):
-        rows.append((str(i), v.case.name, "same" if v.same else "DIFFERENT", v.diffs[0] if v.diffs else ""))
+        note = v.diffs[0] if v.diffs else ""
+        if v.same and v.node.startswith("<threw: "):
+            note = f"both {v.node[1:-1]}"  # an uncaught error, the same on both sides
+        rows.append((str(i), v.case.name, "same" if v.same else "DIFFERENT", note))
         rows.extend(("", "", "", extra) for extra in v.diffs[1:])
     widths = [max(len(r[c]) for r in rows) for c in range(3)]
     lines = ["  ".join(r[c].ljust(widths[c]) for c in range(3)) + "  " + r[3] for r in rows]

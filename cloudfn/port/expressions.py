@@ -11,19 +11,43 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from . import jslib, sdk
 from .events import EventFields
 from .output import Imports
 from .parse import field, line_of, named, text
+from .pycode import (
+    ADD,
+    AND,
+    ATOM,
+    AWAIT,
+    BAND,
+    BOR,
+    BXOR,
+    CMP,
+    LAMBDA,
+    MUL,
+    NOT,
+    OR,
+    POW,
+    SHIFT,
+    TERNARY,
+    UNARY,
+    Py,
+    Untranslatable,
+    decode_escape,
+    number_code,
+    py_string,
+    string_value,
+    wrap,
+)
 from .scope import SDK_KINDS, Kind, Scope, py_name
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-# Python precedence, lowest first.
-LAMBDA, TERNARY, OR, AND, NOT, CMP, BOR, BXOR, BAND, SHIFT, ADD, MUL, UNARY, POW, AWAIT, ATOM = range(16)
 
 BINARY = {
     "+": ("+", ADD),
@@ -66,73 +90,6 @@ _TYPEOF = {
     "object": "isinstance({x}, (dict, list)) or {x} is None",
     "function": "callable({x})",
 }
-
-
-@dataclass(frozen=True)
-class Py:
-    code: str
-    prec: int = ATOM
-    kind: Kind = Kind.UNKNOWN
-    awaitable: bool = False  # an SDK (or async function) call: a coroutine until awaited
-
-
-class Untranslatable(Exception):
-    def __init__(self, node: Node, reason: str) -> None:
-        super().__init__(reason)
-        self.node = node
-        self.reason = reason
-
-
-def wrap(py: Py, prec: int) -> str:
-    return f"({py.code})" if py.prec < prec else py.code
-
-
-def py_string(value: str) -> str:
-    """A Python string literal (double quotes, as ruff writes them)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-
-
-def decode_escape(escape: str) -> str:
-    """One JavaScript escape sequence (``\\n``, ``\\u4e2d``, ``\\u{1F600}``, ``\\x41``, ``\\'``)."""
-    body = escape[1:]
-    if body.startswith("u{"):
-        return chr(int(body[2:-1], 16))
-    if body.startswith("u") and len(body) == 5:
-        return chr(int(body[1:], 16))
-    if body.startswith("x") and len(body) == 3:
-        return chr(int(body[1:], 16))
-    if body.startswith(("\r\n", "\n", "\r", "\u2028", "\u2029")):
-        return ""  # a line continuation
-    return _ESCAPES.get(body, body)
-
-
-def string_value(node: Node) -> str:
-    """The value of a string or template-string fragment list."""
-    parts = []
-    for child in node.named_children:
-        if child.type == "string_fragment":
-            parts.append(text(child))
-        elif child.type == "escape_sequence":
-            parts.append(decode_escape(text(child)))
-    return "".join(parts)
-
-
-def number_code(literal: str) -> str:
-    literal = literal.replace("_", "")
-    if literal.endswith("n"):
-        return literal[:-1]
-    lowered = literal.lower()
-    if lowered.startswith(("0x", "0o", "0b")):
-        return literal
-    if re.fullmatch(r"0\d+", literal):
-        raise ValueError("legacy octal literal")
-    value = float(literal)
-    if value.is_integer() and abs(value) < 2**53:
-        return str(int(value))
-    return repr(value)
 
 
 class Expressions:
@@ -493,7 +450,8 @@ class Expressions:
                 "(" in left.code and ".get(" not in left.code
             ):
                 raise self.todo(node, "`??` on an expression with effects")
-            return Py(f"{wrap(left, OR)} if {left.code} is not None else {wrap(right, TERNARY)}", TERNARY)
+            test = self.nullish(left, positive=False)
+            return Py(f"{wrap(left, OR)} if {test.code} else {wrap(right, TERNARY)}", TERNARY)
         if operator == "instanceof":
             return self.instanceof(node, left_node, right_node)
         if operator not in BINARY:
@@ -518,12 +476,17 @@ class Expressions:
                 value = self.expr(one)
                 test = "is" if positive else "is not"
                 return Py(f"{wrap(value, CMP + 1)} {test} {self.expr(other).code}", CMP, Kind.BOOL)
-            if other.type in ("null", "undefined") or (
+            is_undefined = other.type == "undefined" or (
                 other.type == "identifier" and text(other) == "undefined"
-            ):
+            )
+            if other.type == "null" and operator in ("===", "!=="):
                 value = self.expr(one)
                 test = "is" if positive else "is not"
                 return Py(f"{wrap(value, CMP + 1)} {test} None", CMP, Kind.BOOL)
+            if other.type == "null" or is_undefined:
+                # `x === undefined` and `x == null`: a missing key reads undefined from an event
+                # (cloudfn.JSObject) and None from a plain dict, so both count.
+                return self.nullish(self.expr(one), positive)
             if (
                 one.type == "unary_expression"
                 and text(field(one, "operator")) == "typeof"
@@ -532,9 +495,7 @@ class Expressions:
                 type_name = string_value(other)
                 subject = self.expr(field(one, "argument"))
                 if type_name == "undefined":
-                    return Py(
-                        f"{wrap(subject, CMP + 1)} {'is' if positive else 'is not'} None", CMP, Kind.BOOL
-                    )
+                    return self.nullish(subject, positive)
                 template = _TYPEOF.get(type_name)
                 if template is None:
                     raise self.todo(node, f"typeof compared with {type_name!r}")
@@ -554,6 +515,12 @@ class Expressions:
             if path and literal.type in literals:
                 self.events.read(path).add_value(self.literal_value(literal))
         return None
+
+    def nullish(self, value: Py, positive: bool) -> Py:
+        """``value`` is null or undefined (``x == null`` in JavaScript)."""
+        self.need("from cloudfn import undefined")
+        test = "in" if positive else "not in"
+        return Py(f"{wrap(value, CMP + 1)} {test} (None, undefined)", CMP, Kind.BOOL)
 
     def literal_value(self, node: Node) -> object:
         if node.type == "string":
@@ -655,8 +622,6 @@ class Expressions:
             self.events.read(path)
 
     def _x_member_expression(self, node: Node) -> Py:
-        from . import jslib, sdk
-
         object_node, property_node = field(node, "object"), field(node, "property")
         if property_node.type == "private_property_identifier":
             raise self.todo(node, "a private class field")
@@ -690,7 +655,8 @@ class Expressions:
             r"[\w.]+(\.get\(\"\w+\"\))+", base.code
         ):
             raise self.todo(node, "`?.` on an expression with effects")
-        return Py(f"{wrap(read, OR)} if {base.code} is not None else None", TERNARY, read.kind)
+        test = self.nullish(base, positive=False)
+        return Py(f"{wrap(read, OR)} if {test.code} else None", TERNARY, read.kind)
 
     def _x_subscript_expression(self, node: Node) -> Py:
         object_node, index_node = field(node, "object"), field(node, "index")
@@ -729,8 +695,6 @@ class Expressions:
         return args
 
     def _x_call_expression(self, node: Node) -> Py:
-        from . import jslib, sdk
-
         callee = field(node, "function")
         args_node = field(node, "arguments")
         if args_node.type == "template_string":
@@ -767,8 +731,6 @@ class Expressions:
         raise self.todo(node, f"calling a {callee.type.replace('_', ' ')}")
 
     def _x_new_expression(self, node: Node) -> Py:
-        from . import jslib, sdk
-
         constructor = field(node, "constructor")
         args_node = node.child_by_field_name("arguments")
         name = text(constructor)

@@ -11,27 +11,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .expressions import (
-    ADD,
-    ATOM,
-    AWAIT,
-    CMP,
-    MUL,
-    NOT,
-    OR,
-    TERNARY,
-    UNARY,
-    Expressions,
-    Py,
-    py_string,
-    string_value,
-    wrap,
-)
 from .parse import field, named, text
+from .pycode import ADD, ATOM, AWAIT, CMP, MUL, NOT, OR, TERNARY, UNARY, Py, py_string, string_value, wrap
 from .scope import Kind, py_name
 
 if TYPE_CHECKING:
     from tree_sitter import Node
+
+    from .expressions import Expressions
 
 _CONSOLE = {"log": False, "info": False, "debug": False, "warn": True, "error": True}
 

@@ -48,7 +48,10 @@ class Imports:
             stdlib.insert(at, f"from functools import {', '.join(functools)}")
         plain = sorted(line for line in stdlib if line.startswith("import "))
         froms = sorted(line for line in stdlib if line.startswith("from "))
-        ours = sorted(line for line in self.lines if line not in _STDLIB_ORDER)
+        ours = sorted(
+            (line for line in self.lines if line not in _STDLIB_ORDER),
+            key=lambda line: (line.startswith("from "), line),
+        )
         blocks = [block for block in (plain + froms, ours) if block]
         out: list[str] = []
         for block in blocks:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .expressions import ATOM, Expressions, Py, wrap
 from .parse import named
+from .pycode import ATOM, Py, string_value, wrap
 from .scope import Kind
 
 if TYPE_CHECKING:
     from tree_sitter import Node
+
+    from .expressions import Expressions
 
 SDK_MODULE = "wx-server-sdk"
 ROUTER_MODULE = "tcb-router"
@@ -130,8 +132,6 @@ def _router_call(tr: Expressions, node: Node, base: Py, prop: str, args_node: No
     arguments = named(args_node)
     hint = "middleware"
     if prop == "router" and arguments and arguments[0].type == "string":
-        from .expressions import string_value
-
         route = string_value(arguments[0])
         hint = f"route_{route}"
         tr.events.read(["$url"]).add_value(route)

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from . import jslib, sdk
-from .expressions import ATOM, CMP, TERNARY, Expressions, Py, Untranslatable, py_string, string_value, wrap
+from .expressions import Expressions
 from .output import indent
 from .parse import field, named, text
+from .pycode import ATOM, CMP, TERNARY, Py, Untranslatable, py_string, string_value, wrap
 from .scope import Kind, Scope, py_name
 
 if TYPE_CHECKING:

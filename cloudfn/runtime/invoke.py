@@ -22,6 +22,8 @@ from typing import Any, Literal
 
 from .. import environment
 from ..errors import CloudSDKError
+from ..jsjson import to_json_value
+from ..jsvalues import js_object
 from .context import wx_context_scope
 from .loader import CloudFunction
 
@@ -123,16 +125,8 @@ class InvocationResult:
 
 
 def to_jsonable(value: Any) -> Any:
-    """A handler's return value as ``JSON.stringify`` would see it (CloudSDKError, bytes)."""
-    if isinstance(value, CloudSDKError):
-        return value.to_json()
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, bytes | bytearray):
-        return {"type": "Buffer", "data": list(value)}  # a Node Buffer's toJSON()
-    return value
+    """A handler's return value as ``JSON.stringify`` gives it to the caller (see cloudfn.jsjson)."""
+    return to_json_value(value)
 
 
 async def _run_handler(function: CloudFunction, event: Any, context: InvocationContext) -> Any:
@@ -189,6 +183,8 @@ async def invoke(
             result, request_id=request_id, duration=time.perf_counter() - started, **failure
         )
 
+    # As in Node, a field the event lacks reads as undefined (falsy, left out of requests and results).
+    event = js_object(event)
     with environment.laid_over(function.runner_environ), wx_context_scope(wx_context):
         timer = asyncio.timeout(limit)
         try:
@@ -209,8 +205,8 @@ async def invoke(
             )
         except (Exception, SystemExit) as exc:
             return _raised(function, exc, finish)
-    result = to_jsonable(value)
     try:
+        result = to_jsonable(value)
         json.dumps(result)
     except (TypeError, ValueError, RecursionError) as exc:
         return finish(

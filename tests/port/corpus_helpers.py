@@ -6,7 +6,7 @@ A function's needs are the SDK features its translation uses (``database``,
 lists (``uncaught-errors``: an event ends in an error the function does not
 catch; ``undefined``: an event relies on a missing field staying undefined;
 ``json-numbers``: a result holds an integral float, 5.0, that JSON.stringify
-prints as 5; ``node-env-variables``: config.json's envVariables).
+prints as 5).
 Each need is probed against cloudfn as it is, so parity runs for more
 functions as features land, with no list to update.
 """
@@ -68,7 +68,7 @@ def available(feature: str) -> bool:
         return True
     if feature.startswith("openapi:"):
         from cloudfn.api.registry import default_registry
-        from cloudfn.emulator.dispatch import HANDLERS
+        from cloudfn.emulator.namespaces import HANDLERS
 
         api = feature.split(":", 1)[1]
         return api in default_registry() and api in HANDLERS
@@ -89,11 +89,6 @@ def available(feature: str) -> bool:
         from cloudfn.parity.runner import to_json_text
 
         return to_json_text(5.0) == "5"
-    if feature == "node-env-variables":
-        # config.json's envVariables must reach the Node side of parity as they reach the port.
-        from cloudfn.parity import runner
-
-        return "envVariables" in getattr(runner, "NODE_CONFIG_KEYS", ())
     if feature == "undefined":
         import cloudfn
 
