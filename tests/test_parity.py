@@ -301,3 +301,15 @@ def test_no_node_on_path_is_a_clear_error(tmp_path: Path) -> None:
     assert completed.returncode == 2
     assert "node: not found on PATH" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_the_emulator_clock_can_stand_still_for_both_sides() -> None:
+    from cloudfn.emulator.state import Clock
+
+    ticks = iter([100.0, 101.5, 103.0])
+    clock = Clock(lambda: next(ticks))
+    clock.freeze(50.25)
+    clock.advance(1)
+    assert clock() == clock() == 51.25  # no wall time read while frozen
+    clock.freeze(None)
+    assert clock() == 101.0

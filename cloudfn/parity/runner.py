@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -271,14 +272,19 @@ async def _run_case(
         "function_name": node.directory.name,
         "namespace": PARITY_ENV,
     }
-    state.reset()
-    apply_setup(state, case)
-    outcome = await node.call(case.event, wx_context=case.wx_context, context=context, limit=limit)
-    node_fx = side_effects(state)
-    state.reset()
-    apply_setup(state, case)
-    invocation = await invoke(function, case.event, wx_context=case.wx_context, timeout=limit)
-    python_fx = side_effects(state)
+    # One instant for both sides: records the emulator stamps (create_time, ...) agree.
+    state.clock.freeze(time.time())
+    try:
+        state.reset()
+        apply_setup(state, case)
+        outcome = await node.call(case.event, wx_context=case.wx_context, context=context, limit=limit)
+        node_fx = side_effects(state)
+        state.reset()
+        apply_setup(state, case)
+        invocation = await invoke(function, case.event, wx_context=case.wx_context, timeout=limit)
+        python_fx = side_effects(state)
+    finally:
+        state.clock.freeze(None)
     return compare(case, _node_text(outcome), _python_text(invocation), node_fx, python_fx)
 
 

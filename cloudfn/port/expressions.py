@@ -423,6 +423,8 @@ class Expressions:
         if not self.scope_is_async():
             raise self.todo(node, "`await` outside an async function")
         inner = self.expr(named(node)[0])
+        if inner.settled:
+            return inner
         return Py(f"await {wrap(inner, AWAIT)}", AWAIT, inner.kind)
 
     def scope_is_async(self) -> bool:
@@ -445,11 +447,9 @@ class Expressions:
         if operator == "+":
             return self.plus(node)
         if operator == "??":
+            if not self.is_pure_read(left_node):
+                raise self.todo(node, "`??` on an expression with effects (it would be evaluated twice)")
             left, right = self.expr(left_node), self.expr(right_node)
-            if not re.fullmatch(r"[\w.\[\]\"' ()-]+", left.code) or (
-                "(" in left.code and ".get(" not in left.code
-            ):
-                raise self.todo(node, "`??` on an expression with effects")
             test = self.nullish(left, positive=False)
             return Py(f"{wrap(left, OR)} if {test.code} else {wrap(right, TERNARY)}", TERNARY)
         if operator == "instanceof":
@@ -515,6 +515,18 @@ class Expressions:
             if path and literal.type in literals:
                 self.events.read(path).add_value(self.literal_value(literal))
         return None
+
+    def is_pure_read(self, node: Node) -> bool:
+        """A name or a chain of property reads (``a.b?.c['d']``): safe to evaluate twice."""
+        if node.type in ("identifier", "string", "number", "this"):
+            return True
+        if node.type == "member_expression":
+            return self.is_pure_read(field(node, "object"))
+        if node.type == "subscript_expression":
+            return self.is_pure_read(field(node, "object")) and self.is_pure_read(field(node, "index"))
+        if node.type == "parenthesized_expression":
+            return all(self.is_pure_read(child) for child in named(node))
+        return False
 
     def nullish(self, value: Py, positive: bool) -> Py:
         """``value`` is null or undefined (``x == null`` in JavaScript)."""

@@ -336,11 +336,12 @@ def method(tr: Expressions, node: Node, base: Py, prop: str, args_node: Node) ->
             parts = [obj] + [a.code[1:] if a.code.startswith("*") else wrap(a, ADD + 1) for a in args]
             return Py(" + ".join(parts), ADD, base.kind)
         return Py(" + ".join([wrap(base, ADD), *(wrap(a, ADD + 1) for a in args)]), ADD, base.kind)
-    if prop == "reduce" and len(args) == 2:
-        arguments = named(args_node)
+    if prop == "reduce" and len(args) in (1, 2):
         tr.need("from functools import reduce")
-        function = tr.value(arguments[0], "step")
-        return Py(f"reduce({function.code}, {base.code}, {args[1].code})", ATOM)
+        initial = f", {args[1].code}" if len(args) == 2 else ""
+        return Py(f"reduce({args[0].code}, {base.code}{initial})", ATOM)
+    if prop == "then" and base.awaitable and len(args) == 1:
+        return _then(tr, node, base)
     if prop == "sort" and len(args) <= 1 and not re.fullmatch(r"[\w.]+", base.code):
         # sort() of a fresh array (a call's result) used as a value: sorted() is the same.
         if not args:
@@ -364,6 +365,41 @@ def method(tr: Expressions, node: Node, base: Py, prop: str, args_node: Node) ->
     if string_method is not None:
         return string_method
     raise tr.todo(node, f".{prop}() (its receiver's type decides the Python form)")
+
+
+def _then(tr: Expressions, node: Node, base: Py) -> Py:
+    """``await call().then(r => r.data)``: ``r = await call()`` before the statement, then ``r["data"]``.
+
+    Only where nothing else in the statement runs first (the awaited value of a
+    declaration, return or expression statement), so moving the await is safe.
+    """
+    parent = node.parent
+    holder = parent.parent if parent is not None else None
+    if (
+        parent is None
+        or parent.type != "await_expression"
+        or holder is None
+        or holder.type not in ("variable_declarator", "return_statement", "expression_statement")
+    ):
+        raise tr.todo(node, ".then() other than directly awaited (write `await` and use the value)")
+    callback = named(field(node, "arguments"))[0]
+    parts = tr.lambda_parts(callback) if callback.type in ("arrow_function", "function_expression") else None
+    if parts is None or len(parts[0]) != 1 or parts[0][0].startswith("["):
+        raise tr.todo(node, ".then() with a callback that is more than one expression")
+    params, body = parts
+    name = tr.fresh(py_name(params[0]))
+    tr.pending.append(f"{name} = await {wrap(base, AWAIT)}")
+    inner = tr.in_lambda_scope([params[0]], (Kind.RESULT,))
+    saved = tr.scope
+    tr.scope = inner
+    try:
+        value = tr.expr(body)
+    finally:
+        tr.scope = saved
+    code = value.code if name == py_name(params[0]) else None
+    if code is None:
+        raise tr.todo(node, f".then() whose parameter name {params[0]!r} is already taken")
+    return Py(code, value.prec, value.kind, settled=True)
 
 
 def statement_method(tr: Expressions, node: Node, base: Py, prop: str, args_node: Node) -> list[str] | None:

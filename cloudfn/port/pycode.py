@@ -27,6 +27,7 @@ class Py:
     prec: int = ATOM
     kind: Kind = Kind.UNKNOWN
     awaitable: bool = False  # an SDK (or async function) call: a coroutine until awaited
+    settled: bool = False  # already awaited by a statement placed before (`.then(cb)`): await adds nothing
 
 
 class Untranslatable(Exception):

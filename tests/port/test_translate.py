@@ -290,3 +290,21 @@ def test_the_seed_ports_to_its_hand_written_port(tmp_path: Path) -> None:
     assert "return await cloud.openapi.logistics.updatePrinter(params)" not in code  # it keeps `result`
     assert "result = await cloud.openapi.logistics.updatePrinter(params)" in code
     assert "params[key] = event.get(key) if key in event else SEED.get(key)" in code
+
+
+def test_then_on_an_awaited_call_and_reduce_without_initial_value() -> None:
+    code = translate(
+        "const cloud = require('wx-server-sdk')\ncloud.init()\nconst db = cloud.database()\n"
+        "exports.main = async (event) => {\n"
+        "  const names = await db.collection('u').get().then(res => res.data.map(u => u.name))\n"
+        "  const longest = names.reduce((a, b) => (a.length >= b.length ? a : b))\n"
+        "  const label = event.user?.name ?? 'anonymous'\n"
+        "  return { names, longest, label }\n}\n",
+        formatted=False,
+    ).code
+    assert 'res = await db.collection("u").get()\n    names = [u.get("name") for u in res["data"]]' in code
+    assert "longest = reduce(lambda a, b: a if len(a) >= len(b) else b, names)" in code
+    assert 'not in (None, undefined) else "anonymous"' in code
+    assert "TODO(port)" not in code
+    later = translate("exports.main = async (e) => { const p = f().then(r => r.x); return p }\n").code
+    assert "# TODO(port): .then()" in later
