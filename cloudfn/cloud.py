@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 # The Node SDK's marker for "the env this function runs in".
 from . import DYNAMIC_CURRENT_ENV, environment
-from .api.call import DEFAULT_TIMEOUT_S, OpenApiCaller
+from .api.call import CALL_TIMEOUT_S, OpenApiCaller
 from .api.proxy import OpenApiProxy
 from .api.registry import Registry, default_registry
 from .config import FunctionConfig
@@ -44,11 +44,11 @@ class Settings:
     secret: Secret = field(default_factory=lambda: Secret(""))
     config: FunctionConfig | None = None
     env: str | None = None
-    timeout: float = DEFAULT_TIMEOUT_S
+    timeout: float = CALL_TIMEOUT_S
     validate: bool = True
     token_endpoint: TokenEndpoint = "stable"
     credentials: Mapping[str, Secret] = field(default_factory=dict)
-    transport: str = "https"
+    channel: str = "https"  # the transport by name (TRANSPORTS); Cloud.transport is the instance
     token_store: str = field(default=DEFAULT_TOKEN_STORE, repr=False)  # a Redis URL may hold a password
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     cloudrun_token_file: str = DEFAULT_TOKEN_FILE
@@ -111,11 +111,11 @@ class Settings:
             secret=Secret(secret or environ.get("CLOUDFN_SECRET") or ""),
             config=loaded,
             env=env,
-            timeout=float(timeout if timeout is not None else DEFAULT_TIMEOUT_S),
+            timeout=float(timeout if timeout is not None else CALL_TIMEOUT_S),
             validate=validate,
             token_endpoint=endpoint,  # type: ignore[arg-type]
             credentials={k: Secret(v) for k, v in (credentials or {}).items()},
-            transport=channel,
+            channel=channel,
             token_store=token_store or environ.get("CLOUDFN_TOKEN_STORE") or DEFAULT_TOKEN_STORE,
             retry=policy,
             cloudrun_token_file=cloudrun_token_file
@@ -169,7 +169,7 @@ class Cloud:
         if (
             token_store is None
             and transport is None
-            and settings.transport == "https"
+            and settings.channel == "https"
             and settings.appid
             and settings.secret
         ):
@@ -188,16 +188,16 @@ class Cloud:
 
     @staticmethod
     def _default_transport(settings: Settings, token_store: TokenStore | None) -> Transport:
-        if settings.transport == "tcb":
+        if settings.channel == "tcb":
             from .transport.tcb import TcbTransport
 
             base_url = None if settings.base_url == DEFAULT_BASE_URL else settings.base_url
             return TcbTransport.from_environ(
                 settings.environ or environment.current(), base_url=base_url, env=settings.env
             )
-        if settings.transport in ("cloudrun", "cloudrun-token"):
+        if settings.channel in ("cloudrun", "cloudrun-token"):
             return CloudRunTransport(
-                mode="openapi" if settings.transport == "cloudrun" else "token_file",
+                mode="openapi" if settings.channel == "cloudrun" else "token_file",
                 base_url=settings.base_url,
                 token_file=settings.cloudrun_token_file,
                 retry=settings.retry,

@@ -36,7 +36,6 @@ class FunctionConfig:
     timeout: float | None = None
     env_variables: Mapping[str, str] = field(default_factory=dict)
     triggers: tuple[TimerTrigger, ...] = ()
-    raw: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, document: Any, path: Path | None = None) -> FunctionConfig:
@@ -64,7 +63,6 @@ class FunctionConfig:
             timeout=document.get("timeout"),
             env_variables=dict(document.get("envVariables", {})),
             triggers=triggers,
-            raw=document,
         )
 
     @classmethod

@@ -1,32 +1,27 @@
-"""Shared fixtures: a real emulator on a loopback port, and a Cloud bound to it."""
+"""Fixtures for every test: a clean environment, a real emulator on a loopback port, Clouds bound to it.
+
+The pytest plugin's own fixtures (``wx_emulator``, ``cloud``, ``invoke``) are
+not redefined here: tests that use them get the plugin's, as users do.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 import cloudfn
 from cloudfn.cloud import Cloud
 from cloudfn.emulator.server import RunningEmulator, run_emulator
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED_EXAMPLE = ROOT / "examples" / "update_printer"
+from tests.support.paths import SEED_DIR
 
 
 @pytest.fixture(autouse=True)
 def _no_cloudfn_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A developer's own CLOUDFN_* settings must not leak into the tests.
-    for name in (
-        "CLOUDFN_BASE_URL",
-        "CLOUDFN_APPID",
-        "CLOUDFN_SECRET",
-        "CLOUDFN_CONFIG",
-        "CLOUDFN_VALIDATE",
-        "CLOUDFN_TOKEN_ENDPOINT",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    # A developer's own CLOUDFN_* settings (a Redis token store, a base URL...) must not leak in.
+    for name in [n for n in os.environ if n.startswith("CLOUDFN_")]:
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture
@@ -36,9 +31,10 @@ async def emulator() -> AsyncIterator[RunningEmulator]:
 
 
 @pytest.fixture
-async def cloud(emulator: RunningEmulator) -> AsyncIterator[Cloud]:
+async def seed_cloud(emulator: RunningEmulator) -> AsyncIterator[Cloud]:
+    """A Cloud on ``emulator`` with the seed function's config.json (its permissions apply)."""
     async with cloudfn.init(
-        config=SEED_EXAMPLE / "config.json",
+        config=SEED_DIR / "config.json",
         base_url=emulator.base_url,
         appid=emulator.appid,
         secret=emulator.secret,
@@ -53,8 +49,3 @@ async def raw_cloud(emulator: RunningEmulator) -> AsyncIterator[Cloud]:
         base_url=emulator.base_url, appid=emulator.appid, secret=emulator.secret, validate=False
     ) as bound:
         yield bound
-
-
-def api_requests(emulator: RunningEmulator) -> list[dict]:
-    """The emulator's log of API requests (token requests left out)."""
-    return [r for r in emulator.state.requests if r.api]

@@ -9,9 +9,10 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from tests.runtime_helpers import EXAMPLE, REPO, clean_environ
+from tests.support.paths import ROOT, SEED_DIR
+from tests.support.runtime import clean_environ
 
-README = REPO / "README.md"
+README = ROOT / "README.md"
 
 
 def _readme_block(marker: str, language: str) -> str:
@@ -33,7 +34,7 @@ def _project(root: Path, test_source: str, functions: Path | None = None) -> Pat
     if functions is not None:
         shutil.copytree(functions, root / "functions")
     shutil.copytree(
-        EXAMPLE, root / "examples" / "update_printer", ignore=shutil.ignore_patterns("node_modules", "*.log")
+        SEED_DIR, root / "examples" / "update_printer", ignore=shutil.ignore_patterns("node_modules", "*.log")
     )
     (root / "tests").mkdir()
     (root / "tests" / "test_update_printer.py").write_text(test_source, encoding="utf-8")

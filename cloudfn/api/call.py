@@ -31,7 +31,7 @@ from .validation import encoding_violation, find_violation
 
 log = logging.getLogger("cloudfn.openapi")
 
-DEFAULT_TIMEOUT_S = 15.0  # the Node SDK's default request timeout
+CALL_TIMEOUT_S = 15.0  # the Node SDK's default request timeout
 
 
 def local_rid() -> str:
@@ -50,7 +50,7 @@ class OpenApiCaller:
         permissions: Collection[str] | None,
         permissions_source: str = "config.json",
         validate: bool = True,
-        timeout: float = DEFAULT_TIMEOUT_S,
+        timeout: float = CALL_TIMEOUT_S,
     ) -> None:
         self.registry = registry
         self.transport = transport
@@ -90,7 +90,14 @@ class OpenApiCaller:
                 api_fail(api, f"{violation.errmsg} rid: {local_rid()}"),
                 detail=f"{violation.detail} (checked locally; nothing was sent)",
             )
-        return ApiRequest(api=api, method=spec.method, path=spec.path, body=body, appid=appid)
+        return ApiRequest(
+            api=api,
+            method=spec.method,
+            path=spec.path,
+            body=body,
+            appid=appid,
+            query_fields=spec.query_fields,
+        )
 
     def _not_found(self, api: str) -> CloudSDKError:
         nearest = self.registry.closest(api)
@@ -180,4 +187,4 @@ def decode(api: str, response: ApiResponse, *, convert_case: bool = True) -> dic
     return result
 
 
-__all__ = ["DEFAULT_TIMEOUT_S", "OpenApiCaller", "decode"]
+__all__ = ["CALL_TIMEOUT_S", "OpenApiCaller", "decode"]

@@ -60,9 +60,8 @@ def read_event(value: str) -> dict[str, Any]:
 
 
 async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
-    from ..emulator.server import run_emulator
     from ..emulator.state import SEED_OPENID
-    from ..runtime.backend import configured, emulator_environ
+    from ..runtime.backend import configured, start_embedded_emulator
     from ..runtime.invoke import invoke
     from ..runtime.loader import FunctionLoadError, load_function
 
@@ -70,8 +69,7 @@ async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
         runner_environ: dict[str, str] = {}
         default_openid = None
         if not configured():
-            emulator = await stack.enter_async_context(run_emulator())
-            runner_environ = emulator_environ(emulator)
+            _, runner_environ = await start_embedded_emulator(stack)
             default_openid = SEED_OPENID
         try:
             function = load_function(args.directory, runner_environ=runner_environ)

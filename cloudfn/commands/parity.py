@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from ..parity.options import DEFAULT_TIMEOUT_S, TRANSPORTS
+from ..parity.options import EVENT_TIMEOUT_S, PARITY_TRANSPORTS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,12 +23,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
         type=float,
-        default=DEFAULT_TIMEOUT_S,
-        help=f"seconds per event and side (default {DEFAULT_TIMEOUT_S:g})",
+        default=EVENT_TIMEOUT_S,
+        help=f"seconds per event and side (default {EVENT_TIMEOUT_S:g})",
     )
     parser.add_argument(
         "--transport",
-        choices=TRANSPORTS,
+        choices=PARITY_TRANSPORTS,
         default="https",
         help="how the Python port reaches the emulator (default https)",
     )

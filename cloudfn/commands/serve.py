@@ -46,8 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def _serve(args: argparse.Namespace) -> int:
-    from ..emulator.server import run_emulator
-    from ..runtime.backend import configured, emulator_environ
+    from ..runtime.backend import configured, start_embedded_emulator
     from ..runtime.cron import CronError, parse_timezone
     from ..runtime.http_trigger import ServeOptions, serve_function
     from ..runtime.loader import FunctionLoadError, load_function
@@ -60,8 +59,7 @@ async def _serve(args: argparse.Namespace) -> int:
     async with contextlib.AsyncExitStack() as stack:
         runner_environ: dict[str, str] = {}
         if args.emulator:
-            emulator = await stack.enter_async_context(run_emulator())
-            runner_environ = emulator_environ(emulator)
+            emulator, runner_environ = await start_embedded_emulator(stack)
             print(
                 f"cloudfn serve: cloud calls go to an embedded emulator at {emulator.base_url}",
                 file=sys.stderr,

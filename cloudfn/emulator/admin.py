@@ -28,15 +28,16 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 from google.protobuf.message import DecodeError
 
+from ..api.media import loggable
 from ..api.registry import Registry
 from ..errors import API_NOT_FOUND, NO_PERMISSION
 from ..proto import CommApiData, CommOpenApiResp
-from .dispatch import answer
+from .dispatch import Reply, reply
 from .errors import ApiError
 from .faults.middleware import inject_faults
 from .http import STATE, error_answer, new_rid, record
 from .namespace import AdminAction, AdminCall
-from .namespaces import ADMIN_ACTIONS, HANDLERS
+from .namespaces import ADMIN_ACTIONS
 
 log = logging.getLogger("cloudfn.emulator.admin")
 
@@ -96,8 +97,9 @@ def body_from_pairs(data: CommApiData) -> dict[str, Any]:
     body: dict[str, Any] = {}
     for pair in data.openapiData.pairs:
         if pair.contenttype or pair.filename:
-            # Media parameters are raw bytes; no emulated API takes one yet.
-            raise ApiError(47001, "data format error")
+            # A media parameter: the file's bytes as they are, with their type and name.
+            body[pair.key] = {"contentType": pair.contenttype, "value": pair.value, "fileName": pair.filename}
+            continue
         try:
             body[pair.key] = json.loads(pair.value.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
@@ -124,16 +126,33 @@ async def open_api(call: AdminCall) -> web.Response:
     if call.permissions is not None and api not in call.permissions:
         return refuse(NO_PERMISSION)
     spec = request.config_dict[REGISTRY].get(api)
-    if spec is None or spec.name not in HANDLERS or data.apiType != CommApiData.OPEN_API:
+    if spec is None or data.apiType != CommApiData.OPEN_API:
         return refuse(API_NOT_FOUND)
     appid = data.appid or call.appid or state.seeds[0].appid
     body: dict[str, Any] | None = None
+    answered: Reply | None = None
     try:
         body = body_from_pairs(data)
-        payload = answer(spec, state.app(appid), body)
+        answered = reply(spec, state.app(appid), body, state.stubs)
+        payload = answered.payload
     except ApiError as exc:
         payload = error_answer(exc.errcode, exc.errmsg)
-    record(request, status=200, response=payload, api=api, appid=appid, body=body, function=call.function)
+    record(
+        request,
+        status=200,
+        response=payload,
+        api=api,
+        appid=appid,
+        body={k: loggable(v) for k, v in body.items()} if body is not None else None,
+        function=call.function,
+        answered=answered.source if answered is not None else None,
+    )
+    if answered is not None and answered.binary is not None:
+        return protobuf_response(
+            CommOpenApiResp(
+                respData=answered.binary.data, contentType=answered.binary.content_type, httpCode=200
+            )
+        )
     return protobuf_response(
         CommOpenApiResp(
             respData=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),

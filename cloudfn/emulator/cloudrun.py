@@ -27,12 +27,12 @@ from aiohttp.typedefs import Handler
 from ..api.registry import ApiSpec, Registry
 from ..atomic_file import write_atomically
 from ..cloudrun_protocol import NOT_WHITELISTED, SEQID_HEADER
-from .dispatch import answer
+from .dispatch import reply
 from .errors import ApiError
 from .faults.middleware import inject_faults
-from .http import API, APPID, STATE, Answer, Route, answering, error_answer, json_response, read_json_object
-from .namespaces import HANDLERS
+from .http import API, APPID, STATE, Answer, Route, answering, error_answer, json_response
 from .state import EmulatorState, Token
+from .wechat import answered, read_api_body
 
 PREFIX = "/__cloudrun__"
 
@@ -66,11 +66,8 @@ def open_api_route(spec: ApiSpec) -> Route:
         request[APPID] = caller.appid
         if not whitelisted(state.cloudrun_whitelist, spec):
             return error_answer(NOT_WHITELISTED, "api not in whitelist"), 200
-        if spec.method == "POST":
-            body = await read_json_object(request)
-        else:
-            body = {k: v for k, v in request.query.items() if k != "from_appid"}
-        return answer(spec, caller, body), 200
+        body = await read_api_body(request, spec)
+        return answered(request, reply(spec, caller, body, state.stubs)), 200
 
     return route
 
@@ -88,8 +85,7 @@ def cloudrun_channel(registry: Registry) -> web.Application:
     # Faults first: a faulted answer comes from the gateway, without the service's seqid.
     channel = web.Application(middlewares=[inject_faults, add_seqid])
     for spec in registry:
-        if spec.name in HANDLERS:
-            channel.router.add_route("*", spec.path, answering(open_api_route(spec)), name=spec.name)
+        channel.router.add_route("*", spec.path, answering(open_api_route(spec)), name=spec.name)
     return channel
 
 

@@ -8,10 +8,13 @@ modules contribute their control routes (faults, Cloud Run, functions).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 
 from aiohttp import web
 
+from .binary import Binary
+from .errors import ApiError
 from .http import STATE, json_response, read_control_options
 
 PREFIX = "/__emulator__"
@@ -61,6 +64,40 @@ async def expire_tokens(request: web.Request) -> web.Response:
 async def invalidate_tokens(request: web.Request) -> web.Response:
     options = await read_control_options(request)
     return json_response({"invalidated": request.config_dict[STATE].invalidate_tokens(options.get("appid"))})
+
+
+@routes.post("/arrange")
+async def arrange(request: web.Request) -> web.Response:
+    """Arrange state (the ``emulator.json`` format) for ``?appid=`` (default: the first app)."""
+    options = await read_control_options(request)
+    try:
+        request.config_dict[STATE].arrange(options, request.query.get("appid"))
+    except ApiError as exc:
+        raise web.HTTPBadRequest(text=f"appid: {exc.errmsg}") from None
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text=str(exc)) from None
+    return json_response({"ok": True})
+
+
+@routes.post("/stubs")
+async def stub(request: web.Request) -> web.Response:
+    """``{"api": "ocr.idcard", "answer": {...}}`` or ``{"api", "binary": {"contentType", "base64"}}``."""
+    options = await read_control_options(request)
+    api, answer, binary = options.get("api"), options.get("answer"), options.get("binary")
+    if not isinstance(api, str) or "." not in api:
+        raise web.HTTPBadRequest(text='api: the API to stub, e.g. "ocr.idcard"')
+    if isinstance(binary, dict):
+        try:
+            answer = Binary(str(binary["contentType"]), base64.b64decode(binary["base64"], validate=True))
+        except (KeyError, ValueError):
+            raise web.HTTPBadRequest(text='binary: {"contentType": "image/png", "base64": "..."}') from None
+    elif not isinstance(answer, dict):
+        raise web.HTTPBadRequest(
+            text='answer: the JSON object to answer, e.g. {"name": "..."} (a non-zero errcode makes it '
+            'an error); or binary: {"contentType", "base64"} for bytes'
+        )
+    request.config_dict[STATE].stub(api, answer)
+    return json_response({"ok": True})
 
 
 def control_channel(contributed: Iterable[web.RouteTableDef]) -> web.Application:

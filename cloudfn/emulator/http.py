@@ -30,6 +30,9 @@ STATE = web.AppKey("cloudfn_state", EmulatorState)
 
 # What a route learned about its request, kept on it for the request log.
 BODY = web.RequestKey("cloudfn_body", bytes)
+LOGGED_BODY = web.RequestKey("cloudfn_logged_body", dict)  # a body read as fields (multipart)
+# The API's answer (a dispatch.Reply): where it came from, and its bytes when it is a file.
+REPLY: web.RequestKey[Any] = web.RequestKey("cloudfn_reply", object)
 API = web.RequestKey("cloudfn_api", str)
 APPID = web.RequestKey("cloudfn_appid", str)
 
@@ -130,6 +133,8 @@ class RequestLogEntry:
     response: Mapping[str, Any]
     function: str | None = None
     fault: str | None = None
+    # Where an API's answer came from: "state", "example" (the page's), "stub", "refused".
+    answered: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -163,6 +168,7 @@ def record(
     body: Any = None,
     function: str | None = None,
     fault: str | None = None,
+    answered: str | None = None,
 ) -> RequestLogEntry:
     """Append one answered request to the emulator's request log (the one writer every channel uses)."""
     state = request.config_dict[STATE]
@@ -183,6 +189,7 @@ def record(
         response=response,
         function=function,
         fault=fault,
+        answered=answered,
     )
     state.requests.append(entry)
     return entry
@@ -196,14 +203,19 @@ def answering(route: Route) -> Callable[[web.Request], Awaitable[web.Response]]:
             payload, status = await route(request)
         except BadBody as exc:
             payload, status = error_answer(exc.errcode, exc.errmsg), 200
+        reply = request.get(REPLY)
+        logged_body = request.get(LOGGED_BODY)
         record(
             request,
             status=status,
             response=payload,
             api=request.get(API),
             appid=request.get(APPID),
-            body=body_for_log(request.get(BODY)),
+            body=logged_body if logged_body is not None else body_for_log(request.get(BODY)),
+            answered=reply.source if reply is not None else None,
         )
+        if reply is not None and reply.binary is not None:
+            return web.Response(body=reply.binary.data, content_type=reply.binary.content_type)
         return json_response(payload, status)
 
     return handler
@@ -247,6 +259,8 @@ __all__ = [
     "API",
     "APPID",
     "BODY",
+    "LOGGED_BODY",
+    "REPLY",
     "STATE",
     "Answer",
     "BadBody",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from .binary import Binary
     from .state import AppState, EmulatorState
 
 
@@ -26,8 +27,9 @@ class AppModel(Protocol):
 
 
 # (the calling app, a body that passed the API's request schema) -> the answer's fields
-# (errcode/errmsg are added by the dispatcher); raise ApiError for a rule beyond the schema.
-Handler = Callable[["AppState", dict[str, Any]], dict[str, Any]]
+# (errcode/errmsg are added by the dispatcher), or bytes (an image) as a Binary;
+# raise ApiError for a rule beyond the schema.
+Handler = Callable[["AppState", dict[str, Any]], "dict[str, Any] | Binary"]
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,8 @@ class EmulatorState:
         self.tokens: dict[str, Token] = {}
         self.requests: list[RequestLogEntry] = []
         self.token_requests = 0
+        # API name -> a stub answer (JSON object, Binary, or a callable of the body): see dispatch.
+        self.stubs: dict[str, Any] = {}
         self.faults = faults or FaultPlan()
         # Deployment, not world state: reset() keeps the registered functions.
         self.functions = FunctionRegistry()
@@ -141,6 +143,7 @@ class EmulatorState:
         self.tokens = {}
         self.requests = []
         self.token_requests = 0
+        self.stubs = {}
         self.clock.offset = 0.0
         self.faults.reset()
 
@@ -232,6 +235,41 @@ class EmulatorState:
                 token.expires_at = now
         return len(ended)
 
+    # -- arranging state (control API, pytest fixture, an example's emulator.json) --
+
+    def stub(self, api: str, answer: Any) -> None:
+        """Answer ``api`` with ``answer`` from now until reset: a JSON object (an ``errcode``
+        makes it an error), a :class:`~.binary.Binary`, or a callable of the request body."""
+        self.stubs[api] = answer
+
+    def arrange(self, document: dict[str, Any], appid: str | None = None) -> None:
+        """Apply an arrangement (the ``emulator.json`` format) to one app (default: the first).
+
+        ``{"users": [openid, ...], "stubs": {api: answer}, "<namespace>": {...}}``,
+        the namespace sections as :func:`.calls.arrange` documents them.
+        """
+        from .calls import arrange as arrange_namespaces
+
+        if not isinstance(document, dict):
+            raise ValueError("an arrangement is a JSON object")
+        app = self.app(appid or self.seeds[0].appid)
+        rest = {k: v for k, v in document.items() if k not in ("users", "stubs")}
+        users = document.get("users", [])
+        if not isinstance(users, list) or not all(isinstance(u, str) and u for u in users):
+            raise ValueError('users: a list of openids, e.g. ["oUser1"]')
+        stubs = document.get("stubs", {})
+        if not isinstance(stubs, dict):
+            raise ValueError('stubs: an object of API name -> answer, e.g. {"ocr.idcard": {"name": "..."}}')
+        try:
+            arrange_namespaces(app, rest)
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"arrangement: a field is missing or of the wrong type ({exc})") from None
+        app.users.update(users)
+        # A user granted a subscription is a user of the app.
+        granted = rest.get("subscribeMessage", {}).get("subscriptions", [])
+        app.users.update(str(g["openid"]) for g in granted if isinstance(g, dict) and "openid" in g)
+        self.stubs.update(stubs)
+
     # -- inspection ------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:
@@ -244,4 +282,5 @@ class EmulatorState:
                 "issued": self.token_requests,
             },
             "faults": self.faults.snapshot(),
+            "stubs": sorted(self.stubs),
         }

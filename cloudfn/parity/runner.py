@@ -39,7 +39,7 @@ from ..runtime.invoke import InvocationResult, invoke
 from ..runtime.loader import CloudFunction, load_function
 from .events import EventCase, load_events
 from .node import NodeFunction, NodeOutcome, ParityError, check_node_dir, find_node
-from .options import DEFAULT_TIMEOUT_S, TRANSPORTS
+from .options import EVENT_TIMEOUT_S, PARITY_TRANSPORTS
 
 PARITY_ENV = "cloudfn-parity"
 _RID = re.compile(r"( rid: )[^\"\\\s]*")
@@ -217,8 +217,8 @@ class ParityPlan:
 
 
 def plan(node_dir: str | Path, py_dir: str | Path, events_path: str | Path, transport: str) -> ParityPlan:
-    if transport not in TRANSPORTS:
-        raise ParityError(f"--transport: must be one of {', '.join(TRANSPORTS)}, got {transport!r}")
+    if transport not in PARITY_TRANSPORTS:
+        raise ParityError(f"--transport: must be one of {', '.join(PARITY_TRANSPORTS)}, got {transport!r}")
     node_path, py_path = Path(node_dir).resolve(), Path(py_dir).resolve()
     cases = load_events(events_path)
     find_node()
@@ -233,7 +233,7 @@ async def run_parity(
     py_dir: str | Path,
     events_path: str | Path,
     *,
-    event_timeout: float = DEFAULT_TIMEOUT_S,
+    event_timeout: float = EVENT_TIMEOUT_S,
     transport: str = "https",
 ) -> ParityReport:
     """Run every event through both functions on one emulator; raises ParityError on bad input."""

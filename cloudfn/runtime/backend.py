@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,4 +28,12 @@ def emulator_environ(emulator: RunningEmulator) -> dict[str, str]:
     }
 
 
-__all__ = ["BACKEND_VARIABLES", "configured", "emulator_environ"]
+async def start_embedded_emulator(stack: AsyncExitStack) -> tuple[RunningEmulator, dict[str, str]]:
+    """An emulator running until ``stack`` closes, and the runner environment that reaches it."""
+    from ..emulator.server import run_emulator
+
+    emulator = await stack.enter_async_context(run_emulator())
+    return emulator, emulator_environ(emulator)
+
+
+__all__ = ["BACKEND_VARIABLES", "configured", "emulator_environ", "start_embedded_emulator"]

@@ -117,25 +117,6 @@ class CronSchedule:
         # when neither field is a bare "*" (so "*/2" counts as restricted).
         return " ".join(self.expression.split())
 
-    def matches(self, moment: datetime) -> bool:
-        """Does the schedule fire at this second? (Used to check croniter's answers.)"""
-        local = moment.astimezone(self.tz)
-        second, minute, hour, day, month, weekday, year = self.fields
-        day_ok = local.day in day
-        weekday_ok = (local.isoweekday() % 7) in weekday
-        if self.day_restricted and self.weekday_restricted:
-            calendar_ok = day_ok or weekday_ok
-        else:
-            calendar_ok = day_ok and weekday_ok
-        return (
-            local.second in second
-            and local.minute in minute
-            and local.hour in hour
-            and local.month in month
-            and local.year in year
-            and calendar_ok
-        )
-
     def next_after(self, moment: datetime) -> datetime | None:
         """The first fire time strictly after ``moment`` (aware), or None if there is none (years run out)."""
         from croniter import CroniterBadDateError, croniter

@@ -22,7 +22,7 @@ from aiohttp import web
 
 from ..listen import bind, http_url
 from .cron import PLATFORM_TZ
-from .invoke import DEFAULT_TIMEOUT_S, InvocationResult, invoke
+from .invoke import FUNCTION_TIMEOUT_S, InvocationResult, invoke
 from .loader import CloudFunction
 from .triggers import TimerScheduler
 
@@ -157,7 +157,7 @@ async def serve_function(
 ) -> None:
     """Serve until SIGTERM/SIGINT; then stop accepting and let in-flight invocations finish."""
     app = create_function_app(function, options)
-    limit = options.timeout or function.config.timeout or DEFAULT_TIMEOUT_S
+    limit = options.timeout or function.config.timeout or FUNCTION_TIMEOUT_S
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=limit + 5)
     await runner.setup()
     sock = bind(host, port)

@@ -27,7 +27,7 @@ from ..jsvalues import js_object
 from .context import wx_context_scope
 from .loader import CloudFunction
 
-DEFAULT_TIMEOUT_S = 3.0  # the platform's default when config.json sets no timeout
+FUNCTION_TIMEOUT_S = 3.0  # the platform's default when config.json sets no timeout
 DEFAULT_MEMORY_MB = 256  # the platform's default memory limit
 # Sync handlers run in these threads; a timed-out one keeps its thread until it returns.
 SYNC_HANDLER_THREADS = 64
@@ -170,7 +170,7 @@ async def invoke(
     ``timeout`` (seconds) defaults to config.json's ``timeout``, else 3.
     Never raises for what the handler does: failures are in the result.
     """
-    limit = float(timeout if timeout is not None else function.config.timeout or DEFAULT_TIMEOUT_S)
+    limit = float(timeout if timeout is not None else function.config.timeout or FUNCTION_TIMEOUT_S)
     request_id = request_id or str(uuid.uuid4())
     namespace = str((wx_context or {}).get("ENV") or "local")
     context = InvocationContext(
@@ -246,4 +246,4 @@ def _raised(
     )
 
 
-__all__ = ["DEFAULT_TIMEOUT_S", "InvocationContext", "InvocationResult", "invoke", "to_jsonable"]
+__all__ = ["FUNCTION_TIMEOUT_S", "InvocationContext", "InvocationResult", "invoke", "to_jsonable"]

@@ -22,6 +22,8 @@ class ApiRequest:
     path: str
     body: Mapping[str, Any] | None = None
     appid: str | None = None  # set when calling on behalf of another account
+    # Body fields that go in the URL query string on the HTTPS wire (the spec's ``x-in: "query"``).
+    query_fields: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import aiohttp
 from google.protobuf.message import DecodeError
 from yarl import URL
 
+from ..api.media import is_media, media_part
 from ..errors import ERR_CODE, SYSTEM_ERROR
 from ..proto import CommApiData, CommOpenApiResp
 from .base import ApiRequest, ApiResponse
@@ -49,6 +50,12 @@ def encode_request(request: ApiRequest) -> bytes:
     for key, value in (request.body or {}).items():
         if value is None:
             continue  # JSON.stringify(undefined) is undefined: the SDK drops the pair
+        if is_media(value):
+            part = media_part(key, value)
+            message.openapiData.pairs.add(
+                key=key, value=part.data, contenttype=part.content_type, filename=part.filename
+            )
+            continue
         encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
         message.openapiData.pairs.add(key=key, value=encoded)
     if request.appid:

@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .corpus_helpers import CORPUS, node_copy
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.corpus import CORPUS, node_copy
+from tests.support.paths import ROOT
 
 
 def cloudfn(*args: str) -> subprocess.CompletedProcess[str]:

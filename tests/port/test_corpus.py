@@ -14,8 +14,7 @@ import pytest
 
 from cloudfn.parity import format_table, run_parity
 from cloudfn.port import port_function
-
-from .corpus_helpers import (
+from tests.support.corpus import (
     CORPUS,
     available,
     corpus_functions,

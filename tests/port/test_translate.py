@@ -14,6 +14,7 @@ import pytest
 from cloudfn.port import PortError, translate
 from cloudfn.port.events import EventFields
 from cloudfn.port.permissions import permission_problems
+from tests.support.paths import SEED_DIR
 
 NODE = shutil.which("node")
 
@@ -285,8 +286,7 @@ def test_events_skeleton_has_one_line_per_branch() -> None:
 
 
 def test_the_seed_ports_to_its_hand_written_port(tmp_path: Path) -> None:
-    seed = Path(__file__).resolve().parents[2] / "examples" / "update_printer"
-    code = translate((seed / "index.js").read_text(encoding="utf-8")).code
+    code = translate((SEED_DIR / "index.js").read_text(encoding="utf-8")).code
     assert "return await cloud.openapi.logistics.updatePrinter(params)" not in code  # it keeps `result`
     assert "result = await cloud.openapi.logistics.updatePrinter(params)" in code
     assert "params[key] = event.get(key) if key in event else SEED.get(key)" in code

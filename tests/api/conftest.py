@@ -1,0 +1,1 @@
+"""Fixtures for the call pipeline's tests (the shared ones are in tests/conftest.py)."""
