@@ -52,9 +52,11 @@ def member(tr: Expressions, node: Node, base: Py, prop: str) -> Py:
     if base.kind is Kind.COMMAND and prop == "aggregate":
         return Py(f"{base.code}.aggregate", ATOM, Kind.AGGREGATE)
     if base.kind is Kind.CTX:
-        if prop == "_req":
-            raise tr.todo(node, "ctx._req (read the event from the handler's own `event`)")
+        if prop == "_req":  # the router's request: ctx._req.event, ctx._req.url
+            return Py(f"{base.code}._req", ATOM, Kind.ROUTER)
         return Py(f"{base.code}.{prop}", ATOM, Kind.UNKNOWN)
+    if base.kind is Kind.ROUTER and prop in ("event", "url"):
+        return Py(f"{base.code}.{prop}", ATOM, Kind.EVENT if prop == "event" else Kind.STR)
     if base.kind is Kind.ERROR:
         if prop in ("message", "errCode", "errMsg", "name"):
             return Py(f"{base.code}.{prop}", ATOM, Kind.STR if prop != "errCode" else Kind.NUM)

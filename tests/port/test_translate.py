@@ -179,13 +179,16 @@ def test_tcb_router_app() -> None:
         "const cloud = require('wx-server-sdk')\nconst TcbRouter = require('tcb-router')\ncloud.init()\n"
         "exports.main = async (event) => {\n  const app = new TcbRouter({ event })\n"
         "  app.use(async (ctx, next) => { ctx.data = {}; await next() })\n"
-        "  app.router('list', async (ctx, next) => { ctx.body = { n: ctx.data.n } })\n  return app.serve()\n}\n",
+        "  app.router('list', async (ctx, next) => {\n"
+        "    ctx.body = { n: ctx.data.n, url: ctx._req.url, id: ctx._req.event.id }\n  })\n"
+        "  return app.serve()\n}\n",
         formatted=False,
     ).code
     assert "from cloudfn.router import TcbRouter" in code
     assert 'app = TcbRouter({"event": event})' in code
     assert "async def middleware(ctx, next_):" in code and "await next_()" in code
-    assert "ctx.data = {}" in code and 'ctx.body = {"n": ctx.data.get("n")}' in code
+    assert "ctx.data = {}" in code
+    assert 'ctx.body = {"n": ctx.data.get("n"), "url": ctx._req.url, "id": ctx._req.event.get("id")}' in code
     assert 'app.router("list", route_list)' in code and "return await app.serve()" in code
 
 
