@@ -20,7 +20,7 @@ from .errors import CloudSDKError, Error
 from .jsvalues import Undefined
 
 
-def _skipped(value: Any) -> bool:
+def left_out_of_objects(value: Any) -> bool:
     """Values JSON.stringify leaves out of an object (undefined, functions)."""
     return isinstance(value, Undefined) or (callable(value) and not isinstance(value, type))
 
@@ -56,9 +56,9 @@ def to_json_value(value: Any) -> Any:
     if isinstance(value, bytes | bytearray):
         return {"type": "Buffer", "data": list(value)}
     if isinstance(value, Mapping):
-        return {str(key): to_json_value(item) for key, item in value.items() if not _skipped(item)}
+        return {str(key): to_json_value(item) for key, item in value.items() if not left_out_of_objects(item)}
     if isinstance(value, list | tuple):
-        return [None if _skipped(item) else to_json_value(item) for item in value]
+        return [None if left_out_of_objects(item) else to_json_value(item) for item in value]
     if isinstance(value, set | frozenset):
         return {}  # a Set has no enumerable own properties
     to_json = getattr(value, "to_json", None)

@@ -31,6 +31,7 @@ import fastjsonschema
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from ..json_path import field_path
+from ..jsvalues import Undefined
 from .media import is_media, media_part
 from .registry import ApiSpec
 
@@ -158,8 +159,109 @@ def _unjson(value: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=_unjson)
+    """A value as a few characters of JSON (a file's bytes as ``<N bytes>``); never fails."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=_unjson)
+    except (TypeError, ValueError, RecursionError):
+        text = safe_repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def safe_repr(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, or its type's name when its repr fails."""
+    try:
+        text = repr(value)
+    except Exception:  # a user's __repr__ may raise anything
+        return f"a {type(value).__name__} (whose repr failed)"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# The deepest nesting of objects and arrays a body may have. Real API bodies
+# nest a handful of levels; a bound keeps every recursive step after this
+# check (casing, schema validation, encoding, the server's parser) safe.
+MAX_JSON_DEPTH = 100
+# A JSON number is a double to the Node SDK and to most servers: an int whose
+# magnitude reaches 2**1024 cannot be one (and str() of it may even fail).
+_MAX_JSON_INT = 2**1024
+_JSON_SCALARS = (str, bool, int, float, type(None))
+
+
+def _not_json(field: list[Any], got: str, fix: str) -> Violation:
+    errcode, errmsg = DATA_FORMAT_ERROR
+    return Violation(errcode, errmsg, field_path(field), f"must be a JSON value, got {got}", fix)
+
+
+def structure_violation(body: Any) -> Violation | None:
+    """What makes ``body`` impossible to send as JSON, found without recursion.
+
+    Checked before anything else touches the body: objects with str keys
+    only, no cycles, at most :data:`MAX_JSON_DEPTH` levels, JSON scalars only
+    (no bytes, sets, complex numbers or other objects), integers a JSON
+    number can hold. Lone surrogates and NaN are left to
+    :func:`encoding_violation`; files (media fields) to their ``x-media`` rule.
+    """
+    # A file (``{"contentType", "value": <bytes>}``) at the top level travels as
+    # bytes, not JSON; the ``x-media`` rule checks it.
+    if isinstance(body, Mapping) and any(is_media(v) for v in body.values()):
+        body = {k: None if is_media(v) else v for k, v in body.items()}
+    # (value, its path, its depth); ``open_`` holds the ids of the containers on
+    # the current path, so a value shared by two branches is not a cycle.
+    stack: list[tuple[Any, list[Any], int] | None] = [(body, [], 1)]
+    open_: list[int] = []
+    while stack:
+        entry = stack.pop()
+        if entry is None:  # the container on top of open_ is done
+            open_.pop()
+            continue
+        value, path, depth = entry
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not -_MAX_JSON_INT < value < _MAX_JSON_INT:
+                return _not_json(
+                    path,
+                    f"an integer of {value.bit_length()} bits, beyond what a JSON number holds",
+                    "send large numbers as strings",
+                )
+            continue
+        if isinstance(value, (*_JSON_SCALARS, Undefined)):  # undefined is dropped, as Node drops it
+            continue
+        if isinstance(value, dict | list | tuple):
+            if id(value) in open_:
+                return _not_json(
+                    path,
+                    "a circular reference (the value contains itself)",
+                    "pass a tree of dicts and lists, copying any part used twice",
+                )
+            if depth > MAX_JSON_DEPTH:
+                return _not_json(
+                    path,
+                    f"objects and arrays that nest more than {MAX_JSON_DEPTH} levels",
+                    "flatten the data (no API takes anything this deep)",
+                )
+            open_.append(id(value))
+            stack.append(None)
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if not isinstance(key, str):
+                        return _not_json(
+                            path,
+                            f"a key that is not a str ({type(key).__name__} key {safe_repr(key)})",
+                            "use str keys only (e.g. str(key))",
+                        )
+                    stack.append((item, [*path, key], depth + 1))
+            else:
+                for index, item in enumerate(value):
+                    stack.append((item, [*path, index], depth + 1))
+            continue
+        kind = type(value).__name__
+        fix = (
+            "decode bytes to str first (e.g. data.decode('utf-8'))"
+            if isinstance(value, bytes | bytearray | memoryview)
+            else "pass a list instead"
+            if isinstance(value, set | frozenset)
+            else "pass a str, number, bool, None, list or dict"
+        )
+        return _not_json(path, f"a {kind} ({safe_repr(value)})", fix)
+    return None
 
 
 def _describe(error: ValidationError, node: Mapping[str, Any], name: str) -> tuple[str, str]:

@@ -11,7 +11,8 @@ import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..runtime.http_trigger import MAX_EVENT_BYTES
+    from ..runtime.http_trigger import BODY_TIMEOUT_S, MAX_EVENT_BYTES
+    from ..runtime.loader import DEFAULT_LOAD_TIMEOUT_S
 
     parser.add_argument("directory", metavar="DIR", help="the function directory (index.py + config.json)")
     parser.add_argument(
@@ -33,6 +34,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"largest event accepted (default {MAX_EVENT_BYTES})",
     )
     parser.add_argument(
+        "--body-timeout",
+        type=float,
+        default=BODY_TIMEOUT_S,
+        help=f"seconds a request body may take to arrive (default {BODY_TIMEOUT_S:g})",
+    )
+    parser.add_argument(
+        "--load-timeout",
+        type=float,
+        default=DEFAULT_LOAD_TIMEOUT_S,
+        help=f"seconds the module's top-level code may take to load (default {DEFAULT_LOAD_TIMEOUT_S:g})",
+    )
+    parser.add_argument(
         "--timezone", default="UTC+8", help="time zone of the timer cron (default UTC+8, the platform's)"
     )
     parser.add_argument("--no-timers", action="store_true", help="do not run config.json's timer trigger")
@@ -49,7 +62,8 @@ async def _serve(args: argparse.Namespace) -> int:
     from ..runtime.backend import configured, start_embedded_emulator
     from ..runtime.cron import CronError, parse_timezone
     from ..runtime.http_trigger import ServeOptions, serve_function
-    from ..runtime.loader import FunctionLoadError, load_function
+    from ..runtime.loader import FunctionLoadError, load_function_in_time
+    from .exposure import warn_if_exposed
 
     try:
         tz = parse_timezone(args.timezone)
@@ -71,16 +85,26 @@ async def _serve(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         try:
-            function = load_function(args.directory, runner_environ=runner_environ)
+            function = await load_function_in_time(
+                args.directory, runner_environ=runner_environ, timeout=args.load_timeout
+            )
         except FunctionLoadError as exc:
             print(f"cloudfn serve: {exc}", file=sys.stderr)
             return 2
         options = ServeOptions(
             max_event_bytes=args.max_event_bytes,
+            body_timeout=args.body_timeout,
             timeout=args.timeout,
             debug=args.debug,
             timers=not args.no_timers,
             tz=tz,
+        )
+        warn_if_exposed(
+            "cloudfn serve",
+            args.host,
+            f"anyone who can reach the port can invoke {function.name} with any event and choose "
+            "its WX context (OPENID, APPID, UNIONID...) through x-wx-* headers; only the Cloud Run "
+            "gateway should be able to",
         )
         try:
             await serve_function(
@@ -109,4 +133,6 @@ def run(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    return asyncio.run(_serve(args))
+    from ..runtime.threads import exit_leaving_stuck_threads
+
+    return exit_leaving_stuck_threads(asyncio.run(_serve(args)))

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 from google.protobuf.message import DecodeError
 
 from ..api.media import loggable
@@ -35,7 +36,16 @@ from ..proto import CommApiData, CommOpenApiResp
 from .dispatch import Reply, reply
 from .errors import ApiError
 from .faults.middleware import inject_faults
-from .http import STATE, error_answer, new_rid, record
+from .http import (
+    STATE,
+    UnreadableJson,
+    control_refusal,
+    error_answer,
+    new_rid,
+    parse_json,
+    read_control_options,
+    record,
+)
 from .namespace import AdminAction, AdminCall
 from .namespaces import ADMIN_ACTIONS
 
@@ -76,19 +86,28 @@ async def read_form(request: web.Request) -> dict[str, bytes]:
         )
     fields: dict[str, bytes] = {}
     total = 0
-    reader = await request.multipart()
-    while (part := await reader.next()) is not None:
-        if not isinstance(part, BodyPartReader):
-            continue
-        chunks = []
-        # The body may be chunked (no Content-Length): count as we read.
-        while chunk := await part.read_chunk():
-            total += len(chunk)
-            if total > MAX_FORM_BYTES:
-                raise PlatformError("INVALID_PARAM", f"request body larger than {MAX_FORM_BYTES} bytes")
-            chunks.append(chunk)
-        if part.name:
-            fields[part.name] = b"".join(chunks)
+    try:
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                continue
+            chunks = []
+            # The body may be chunked (no Content-Length): count as we read.
+            while chunk := await part.read_chunk():
+                total += len(chunk)
+                if total > MAX_FORM_BYTES:
+                    raise PlatformError("INVALID_PARAM", f"request body larger than {MAX_FORM_BYTES} bytes")
+                chunks.append(chunk)
+            if part.name:
+                fields[part.name] = b"".join(chunks)
+    except (ValueError, AssertionError, LookupError, HttpProcessingError) as exc:
+        # aiohttp's multipart reader raises these for a missing or wrong boundary,
+        # a cut body or malformed part headers.
+        raise PlatformError(
+            "INVALID_PARAM",
+            f"/admin body: not a multipart form with the boundary its Content-Type names ({exc}). "
+            "Fix: send multipart/form-data with a boundary= matching the parts",
+        ) from None
     return fields
 
 
@@ -101,8 +120,8 @@ def body_from_pairs(data: CommApiData) -> dict[str, Any]:
             body[pair.key] = {"contentType": pair.contenttype, "value": pair.value, "fileName": pair.filename}
             continue
         try:
-            body[pair.key] = json.loads(pair.value.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            body[pair.key] = parse_json(pair.value)
+        except UnreadableJson:
             raise ApiError(47001, "data format error") from None
     return body
 
@@ -211,25 +230,27 @@ async def functions(request: web.Request) -> web.Response:
     known = state.functions
     if request.method == "GET":
         return web.json_response({"functions": [g.public() for g in known.by_secret_id.values()]})
-    try:
-        options = await request.json()
-    except ValueError:
-        options = None
-    if not isinstance(options, dict):
-        raise web.HTTPBadRequest(
-            text='body: a JSON object like {"name": "update_printer", "permissions": ["logistics.updatePrinter"]}'
-        )
+    if request.method != "POST":
+        raise web.HTTPMethodNotAllowed(request.method, ["GET", "POST"])
+    options = await read_control_options(request)
     name, permissions, appid = options.get("name"), options.get("permissions"), options.get("appid")
     if not isinstance(name, str) or not name:
-        raise web.HTTPBadRequest(text="name: the function's name, a non-empty string")
-    if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
-        raise web.HTTPBadRequest(
-            text="permissions: the config.json permissions.openapi list of API names, e.g. "
-            '["logistics.updatePrinter"]'
+        raise control_refusal(
+            400,
+            'name: the function\'s name, a non-empty string. Fix: e.g. {"name": "update_printer", '
+            '"permissions": ["logistics.updatePrinter"]}',
         )
-    if appid is not None and appid not in state.apps:
-        raise web.HTTPBadRequest(text=f"appid: {appid} is not an app of this emulator; omit it or add it")
-    return web.json_response(known.register(name, permissions, appid).public())
+    if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
+        raise control_refusal(
+            400,
+            "permissions: the config.json permissions.openapi list of API names. Fix: e.g. "
+            '["logistics.updatePrinter"]',
+        )
+    if appid is not None and (not isinstance(appid, str) or appid not in state.apps):
+        raise control_refusal(
+            400, f"appid: {str(appid)[:80]} is not an app of this emulator. Fix: omit it or add the app"
+        )
+    return web.json_response(known.register(name, permissions, appid).issued())
 
 
 __all__ = ["ACTIONS", "ADMIN_PATH", "admin_channel", "control_routes"]

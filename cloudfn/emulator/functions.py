@@ -27,13 +27,17 @@ class FunctionGrant:
     appid: str | None = None
 
     def public(self) -> dict[str, Any]:
+        """What a listing shows: never the SecretKey (only the registration answer carries it)."""
         return {
             "name": self.name,
             "permissions": sorted(self.permissions),
             "appid": self.appid,
             "secret_id": self.secret_id,
-            "secret_key": self.secret_key,
         }
+
+    def issued(self) -> dict[str, Any]:
+        """The registration answer: the credentials the function runs with, SecretKey included."""
+        return {**self.public(), "secret_key": self.secret_key}
 
 
 class FunctionRegistry:

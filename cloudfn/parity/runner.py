@@ -72,7 +72,7 @@ def accepted_calls(requests: list[RequestLogEntry]) -> list[list[Any]]:
 def side_effects(state: EmulatorState) -> dict[str, Any]:
     # Tokens are left out of "the world": the HTTPS transport fetches them, the
     # Node SDK's channel needs none; neither changes what the function did.
-    return {"accepted": accepted_calls(state.requests), "state": state.snapshot()["apps"]}
+    return {"accepted": accepted_calls(list(state.requests)), "state": state.snapshot()["apps"]}
 
 
 @dataclass
@@ -146,7 +146,7 @@ def apply_setup(state: EmulatorState, case: EventCase) -> None:
                 f"line {case.line}: setup[{i}] was refused by the emulator ({reply.get('errcode')} "
                 f"{reply.get('errmsg')}). Fix: give a body the API accepts"
             )
-    state.requests = []
+    state.requests.clear()
 
 
 async def register(emulator: RunningEmulator, name: str, config: FunctionConfig) -> dict[str, Any]:

@@ -16,34 +16,26 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from .. import environment
 from ..errors import CloudSDKError
-from ..jsjson import to_json_value
+from ..jsjson import left_out_of_objects, to_json_value
 from ..jsvalues import js_object
 from .context import wx_context_scope
 from .loader import CloudFunction
+from .threads import run_in_daemon_thread
 
 FUNCTION_TIMEOUT_S = 3.0  # the platform's default when config.json sets no timeout
 DEFAULT_MEMORY_MB = 256  # the platform's default memory limit
-# Sync handlers run in these threads; a timed-out one keeps its thread until it returns.
-SYNC_HANDLER_THREADS = 64
+# How deep a result's dicts and lists may nest. JSON.stringify goes deeper, but
+# Python's encoder recurses; the bound keeps it far from the recursion limit.
+MAX_RESULT_DEPTH = 500
 
 # The Node SDK's callFunction reports these codes for a function that threw / ran out of time.
 FUNCTION_ERROR_CODE = -504002
 FUNCTION_TIMEOUT_CODE = -504003
-
-_executor: ThreadPoolExecutor | None = None
-
-
-def _sync_executor() -> ThreadPoolExecutor:
-    global _executor
-    if _executor is None:
-        _executor = ThreadPoolExecutor(SYNC_HANDLER_THREADS, thread_name_prefix="cloudfn-handler")
-    return _executor
 
 
 class InvocationContext(dict[str, Any]):
@@ -124,9 +116,37 @@ class InvocationResult:
         return body
 
 
+class UnserialisableResult(ValueError):
+    """A handler's return value that JSON cannot hold (a cycle, too deep)."""
+
+
 def to_jsonable(value: Any) -> Any:
-    """A handler's return value as ``JSON.stringify`` gives it to the caller (see cloudfn.jsjson)."""
-    return to_json_value(value)
+    """A handler's return value as ``JSON.stringify`` gives it to the caller (cloudfn.jsjson).
+
+    ``undefined`` keys left out, CloudSDKError as its ``toJSON()``, bytes as a
+    Node Buffer's, NaN and infinities ``null``, ``2.0`` as ``2``, dates as
+    ``toISOString()``. A value that contains itself, or nests deeper than
+    :data:`MAX_RESULT_DEPTH`, raises :class:`UnserialisableResult`.
+    """
+    return _jsonable(value, [], 0)
+
+
+def _jsonable(value: Any, open_: list[int], depth: int) -> Any:
+    if not isinstance(value, Mapping | list | tuple):
+        return to_json_value(value)
+    if id(value) in open_:
+        raise UnserialisableResult("it contains itself (a circular reference)")
+    if depth >= MAX_RESULT_DEPTH:
+        raise UnserialisableResult(f"it nests dicts/lists more than {MAX_RESULT_DEPTH} levels deep")
+    open_.append(id(value))
+    try:
+        if isinstance(value, Mapping):
+            return {
+                str(k): _jsonable(v, open_, depth + 1) for k, v in value.items() if not left_out_of_objects(v)
+            }
+        return [None if left_out_of_objects(v) else _jsonable(v, open_, depth + 1) for v in value]
+    finally:
+        open_.pop()
 
 
 async def _run_handler(function: CloudFunction, event: Any, context: InvocationContext) -> Any:
@@ -141,7 +161,9 @@ async def _run_handler(function: CloudFunction, event: Any, context: InvocationC
         call_context = contextvars.copy_context()
     finally:
         RUNNER_LOOP.reset(token)
-    value = await loop.run_in_executor(_sync_executor(), call_context.run, handler, event, context)
+    value = await run_in_daemon_thread(
+        lambda: call_context.run(handler, event, context), what=f"{function.name} {context.request_id}"
+    )
     if inspect.isawaitable(value):  # def main(...): return cloud.openapi...(...)
         value = await value
     return value
@@ -203,11 +225,16 @@ async def invoke(
                 error_type="TimeoutError",
                 error_code=FUNCTION_TIMEOUT_CODE,
             )
-        except (Exception, SystemExit) as exc:
+        except asyncio.CancelledError as exc:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # the invocation itself is being cancelled (shutdown): not the handler's doing
+            return _raised(function, exc, finish)
+        except BaseException as exc:  # KeyboardInterrupt/SystemExit too: the runner must survive
             return _raised(function, exc, finish)
     try:
         result = to_jsonable(value)
-        json.dumps(result)
+        json.dumps(result, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as exc:
         return finish(
             None,

@@ -7,6 +7,7 @@ modules import. Every failure names the file (and line) and the fix.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib.util
 import inspect
@@ -24,6 +25,8 @@ from ..config import FunctionConfig
 from ..errors import ConfigError
 
 ENTRY_FILE = "index.py"
+# How long a module's top-level code may run when ``invoke``/``serve`` load it.
+DEFAULT_LOAD_TIMEOUT_S = 30.0
 # ``main`` is the wx-server-sdk convention, ``main_handler`` Tencent SCF's.
 HANDLER_NAMES = ("main", "main_handler")
 
@@ -166,7 +169,7 @@ def load_function(
     try:
         with environment.laid_over(environ):
             spec.loader.exec_module(module)
-    except (Exception, SystemExit) as exc:
+    except BaseException as exc:  # KeyboardInterrupt at import is the function's error, not ours
         sys.modules.pop(module_name, None)
         raise _function_error(path, exc) from None
 
@@ -197,4 +200,39 @@ def load_function(
     )
 
 
-__all__ = ["ENTRY_FILE", "HANDLER_NAMES", "CloudFunction", "FunctionLoadError", "load_function"]
+async def load_function_in_time(
+    directory: str | os.PathLike[str],
+    *,
+    timeout: float = DEFAULT_LOAD_TIMEOUT_S,  # noqa: ASYNC109 - applied with asyncio.timeout
+    runner_environ: Mapping[str, str] | None = None,
+) -> CloudFunction:
+    """:func:`load_function` in a daemon thread, refused when its module's import outlasts ``timeout``.
+
+    The import cannot be stopped: it goes on in its thread, and the command
+    that asked exits without waiting for it (see :mod:`cloudfn.runtime.threads`).
+    """
+    from .threads import run_in_daemon_thread
+
+    loading = run_in_daemon_thread(
+        lambda: load_function(directory, runner_environ=runner_environ), what=f"load {directory}"
+    )
+    try:
+        async with asyncio.timeout(timeout):
+            return await loading
+    except TimeoutError:
+        raise FunctionLoadError(
+            f"{Path(directory) / ENTRY_FILE}: loading did not finish within {timeout:g} seconds "
+            "(its top-level code is still running). Fix: move slow work (network calls, sleeps) "
+            "into the handler, or raise --load-timeout"
+        ) from None
+
+
+__all__ = [
+    "DEFAULT_LOAD_TIMEOUT_S",
+    "ENTRY_FILE",
+    "HANDLER_NAMES",
+    "CloudFunction",
+    "FunctionLoadError",
+    "load_function",
+    "load_function_in_time",
+]

@@ -68,10 +68,25 @@ def network_errors(url: URL, *, setting: str = "base_url") -> Iterator[None]:
         )
         kind = ConnectError if never_sent else NetworkError
         raise kind(
-            NETWORK_ERROR,
-            f"network error: {reason}",
-            detail=f"{setting}: could not reach {url}. Fix: check the URL and that the server runs",
+            NETWORK_ERROR, f"network error: {reason}", detail=_what_failed(exc, url, setting, reason)
         ) from None
+
+
+def _what_failed(exc: aiohttp.ClientError, url: URL, setting: str, reason: str) -> str:
+    """The detail: a server that was reached but whose answer broke is not "could not reach"."""
+    if isinstance(exc, aiohttp.ClientPayloadError | aiohttp.ServerDisconnectedError):
+        # The connection was made and the server started (or was about to start)
+        # answering: the URL is right, the answer was lost on the way.
+        return (
+            f"{setting}: {url} was reached but its answer was cut short ({reason}). "
+            "Fix: retry; if it keeps happening, check the server's logs or a proxy between"
+        )
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return (
+            f"{setting}: {url} answered with something that is not valid HTTP ({reason}). "
+            "Fix: check that the URL points at an HTTP API server"
+        )
+    return f"{setting}: could not reach {url}. Fix: check the URL and that the server runs"
 
 
 __all__ = ["ConnectError", "NetworkError", "PlatformRefusal", "TransportError", "network_errors"]
