@@ -27,10 +27,12 @@ _LAZY = {
     "openapi": "cloudfn.cloud",
     "undefined": "cloudfn.jsvalues",
     "JSObject": "cloudfn.jsvalues",
+    "callFunction": "cloudfn.cloud",
+    "call_function": "cloudfn.cloud",
 }
 
 if TYPE_CHECKING:
-    from .cloud import Cloud, init, openapi
+    from .cloud import Cloud, call_function, callFunction, init, openapi
     from .config import FunctionConfig
     from .jsvalues import JSObject, undefined
     from .runtime.context import get_wx_context, getWXContext
@@ -55,6 +57,8 @@ __all__ = [
     "FunctionConfig",
     "JSObject",
     "__version__",
+    "callFunction",
+    "call_function",
     "getWXContext",
     "get_wx_context",
     "init",

@@ -33,9 +33,11 @@ from ..api.media import loggable
 from ..api.registry import Registry
 from ..errors import API_NOT_FOUND, NO_PERMISSION
 from ..proto import CommApiData, CommOpenApiResp
+from .callfunction import invoke_function_action
 from .dispatch import Reply, reply
 from .errors import ApiError
 from .faults.middleware import inject_faults
+from .functions import secret_id_of
 from .http import (
     STATE,
     UnreadableJson,
@@ -111,6 +113,20 @@ async def read_form(request: web.Request) -> dict[str, bytes]:
     return fields
 
 
+async def read_json_params(request: web.Request) -> dict[str, Any]:
+    """A JSON action's body (``functions.invokeFunction``): an object with ``action``."""
+    raw = await request.read()
+    if len(raw) > MAX_FORM_BYTES:
+        raise PlatformError("INVALID_PARAM", f"request body larger than {MAX_FORM_BYTES} bytes")
+    try:
+        params = json.loads(raw)
+    except (UnicodeDecodeError, ValueError):
+        params = None
+    if not isinstance(params, dict):
+        raise PlatformError("INVALID_PARAM", "/admin: a JSON body must be an object with an action")
+    return params
+
+
 def body_from_pairs(data: CommApiData) -> dict[str, Any]:
     """The API's JSON body back from the pairs: each value is one JSON-encoded parameter."""
     body: dict[str, Any] = {}
@@ -182,23 +198,34 @@ async def open_api(call: AdminCall) -> web.Response:
 
 
 # The /admin action table: the form's ``action`` -> its handler. Namespaces add theirs.
-ACTIONS: Mapping[str, AdminAction] = {"wx.openApi": open_api, **ADMIN_ACTIONS}
+ACTIONS: Mapping[str, AdminAction] = {
+    "wx.openApi": open_api,
+    "functions.invokeFunction": invoke_function_action,
+    **ADMIN_ACTIONS,
+}
 
 
 async def admin(request: web.Request) -> web.Response:
     state = request.config_dict[STATE]
+    form: dict[str, bytes] = {}
+    params: dict[str, Any] = {}
     try:
-        form = await read_form(request)
+        if request.content_type == _JSON_CONTENT_TYPE:
+            params = await read_json_params(request)
+            action = str(params.get("action") or "")
+        else:
+            form = await read_form(request)
+            action = form.get("action", b"").decode("utf-8", errors="replace")
     except PlatformError as exc:
         return platform_error(exc.code, exc.message)
-    action = form.get("action", b"").decode("utf-8", errors="replace")
     run = ACTIONS.get(action)
     if run is None:
         return platform_error(
             "INVALID_PARAM",
             f"action: the emulator answers {', '.join(sorted(ACTIONS))} on /admin, got {action or 'none'!r}",
         )
-    caller = state.functions.caller(request.headers.get("Authorization"))
+    authorization = request.headers.get("Authorization")
+    caller = state.functions.caller(authorization)
     call = AdminCall(
         request=request,
         state=state,
@@ -207,6 +234,8 @@ async def admin(request: web.Request) -> web.Response:
         function=caller.name if caller else None,
         permissions=caller.permissions if caller else None,
         appid=caller.appid if caller else None,
+        params=params,
+        secret_id=secret_id_of(authorization),
     )
     return await run(call)
 

@@ -34,7 +34,7 @@ Handler = Callable[["AppState", dict[str, Any]], "dict[str, Any] | Binary"]
 
 @dataclass(frozen=True)
 class AdminCall:
-    """One ``POST /admin`` request, its multipart form read: what an /admin action gets."""
+    """One ``POST /admin`` request, its multipart form (or JSON body) read: what an /admin action gets."""
 
     request: web.Request
     state: EmulatorState
@@ -43,6 +43,9 @@ class AdminCall:
     function: str | None  # the registered function that signed the request, if any
     permissions: frozenset[str] | None  # its config.json permissions (None: not checked)
     appid: str | None  # the app the function is registered for, if any
+    # A JSON action's body (the SDK sends functions.invokeFunction as JSON, not a form).
+    params: Mapping[str, Any] = field(default_factory=dict)
+    secret_id: str | None = None  # the SecretId that signed the request
 
 
 # An /admin action (``wx.openApi``, ``database.queryDocument``, ...): the call in, the answer out.

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .credentials import same_secret
 from .errors import ApiError
 from .faults.rules import FaultPlan
-from .functions import FunctionRegistry
+from .functions import FunctionRegistry, ProjectFunctions
 from .namespaces import NAMESPACES
 
 if TYPE_CHECKING:
@@ -153,6 +153,8 @@ class EmulatorState:
         self.faults = faults or FaultPlan()
         # Deployment, not world state: reset() keeps the registered functions.
         self.functions = FunctionRegistry()
+        # The functions a runner attached, so callFunction reaches them (also deployment).
+        self.project = ProjectFunctions()
         # APIs the Cloud Run open-API channel may call (None: all), see cloudrun.py.
         self.cloudrun_whitelist: set[str] | None = (
             None if cloudrun_whitelist is None else set(cloudrun_whitelist)

@@ -9,6 +9,7 @@ they carry.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,9 +18,12 @@ from aiohttp import BodyPartReader, web
 from ..api.media import loggable
 from ..api.registry import ApiSpec, Registry
 from ..api.validation import MAX_BODY_BYTES
+from ..invocation_id import INVOCATION_HEADER
+from .callfunction import CALL_FUNCTION_API, http_api_answer
 from .dispatch import Reply, reply
 from .errors import ApiError
 from .faults.middleware import inject_faults
+from .functions import Caller
 from .http import (
     API,
     APPID,
@@ -31,8 +35,11 @@ from .http import (
     BadBody,
     Route,
     answering,
+    body_for_log,
     error_answer,
+    json_response,
     read_json_object,
+    record,
 )
 from .state import AppState, EmulatorState
 
@@ -171,6 +178,51 @@ async def read_multipart(request: web.Request) -> dict[str, Any]:
     return fields
 
 
+INVOKE_FUNCTION_PATH = "/tcb/invokecloudfunction"
+INVOKE_FUNCTION_API = CALL_FUNCTION_API
+
+
+async def invoke_cloud_function(request: web.Request) -> web.Response:
+    """WeChat's HTTP API for calling a cloud function: ``?env=&name=``, the event as the body."""
+    state = request.config_dict[STATE]
+    request[API] = INVOKE_FUNCTION_API
+    request_id = secrets.token_hex(16)
+    logged_body: dict[str, Any] | None = None
+    try:
+        if request.method != "POST":
+            raise ApiError(43002, "require POST method")
+        app = authenticate(state, request.query)
+        request[APPID] = app.appid
+        name = request.query.get("name", "")
+        if not name:
+            raise ApiError(-501007, "name: missing. Fix: pass the function's name as ?name=")
+        event = await read_json_object(request) if (await request.read()).strip() else {}
+        logged_body = {"name": name, "data": event}
+    except (ApiError, BadBody) as exc:
+        payload = error_answer(exc.errcode, exc.errmsg)
+    else:
+        outcome = await state.project.invoke(
+            name,
+            event,
+            source=request.headers.get("X-TCB-Source") or "wx_http",
+            env=request.query.get("env") or "local",
+            caller=Caller(invocation=request.headers.get(INVOCATION_HEADER)),
+        )
+        request_id = outcome.request_id
+        payload = http_api_answer(outcome)
+    record(
+        request,
+        status=200,
+        response=payload,
+        api=INVOKE_FUNCTION_API,
+        appid=request.get(APPID),
+        body=logged_body if logged_body is not None else body_for_log(request.get(BODY)),
+    )
+    response = json_response(payload)
+    response.headers["X-Request-Id"] = request_id
+    return response
+
+
 def wechat_channel(registry: Registry) -> web.Application:
     """The channel as a sub-application, with the fault middleware."""
     channel = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[inject_faults])
@@ -178,6 +230,7 @@ def wechat_channel(registry: Registry) -> web.Application:
     channel.router.add_route("*", "/cgi-bin/stable_token", answering(stable_token), name="stable_token")
     for spec in registry:  # every spec is served: from state, a stub, or its page's example
         channel.router.add_route("*", spec.path, answering(api_route(spec)), name=spec.name)
+    channel.router.add_route("*", INVOKE_FUNCTION_PATH, invoke_cloud_function, name=INVOKE_FUNCTION_API)
     return channel
 
 

@@ -1,9 +1,10 @@
-"""``cloudfn serve``: one function behind an HTTP trigger, for serverless containers.
+"""``cloudfn serve``: a function, or a whole project, behind HTTP triggers.
 
-``POST /`` takes the event as JSON and answers the result as JSON; the
-WeChat Cloud Run gateway's ``x-wx-*`` headers become that invocation's WX
-context. ``GET /healthz`` answers while the process serves. SIGTERM stops
-accepting, lets in-flight invocations finish, then exits.
+``POST /<name>`` (and ``POST /`` when one function is served) takes the event
+as JSON and answers the result as JSON; the WeChat Cloud Run gateway's
+``x-wx-*`` headers become that invocation's WX context. ``GET /healthz``
+lists the functions and their language while the process serves. SIGTERM
+stops accepting, lets in-flight invocations finish, then exits.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 import re
 import signal
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
@@ -23,8 +24,9 @@ from aiohttp import web
 
 from ..listen import bind, http_url
 from .cron import PLATFORM_TZ
-from .invoke import FUNCTION_TIMEOUT_S, InvocationResult, invoke
+from .invoke import FUNCTION_TIMEOUT_S, InvocationResult
 from .loader import CloudFunction
+from .project import Project, PythonProjectFunction
 from .triggers import TimerScheduler
 
 log = logging.getLogger("cloudfn.serve")
@@ -56,7 +58,7 @@ class ServeOptions:
     tz: tzinfo = PLATFORM_TZ
 
 
-FUNCTION = web.AppKey("cloudfn_function", CloudFunction)
+PROJECT = web.AppKey("cloudfn_project", Project)
 OPTIONS = web.AppKey("cloudfn_serve_options", ServeOptions)
 INFLIGHT = web.AppKey("cloudfn_inflight", dict)
 LARGE_BODY_SLOTS = web.AppKey("cloudfn_large_body_slots", asyncio.Semaphore)
@@ -180,9 +182,27 @@ async def _json_errors(request: web.Request, handler: Any) -> web.StreamResponse
 
 
 async def handle_invoke(request: web.Request) -> web.Response:
-    function = request.app[FUNCTION]
+    project = request.app[PROJECT]
     options = request.app[OPTIONS]
     request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+    name = request.match_info.get("name")
+    if name is None:
+        if not project.single:
+            names = ", ".join(f"POST /{n}" for n in project.functions)
+            return _refusal(
+                404,
+                f"POST /: this server serves a project of {len(project.functions)} functions. "
+                f"Fix: POST to the function's path: {names}",
+                request_id,
+            )
+        [name] = project.functions
+    elif name not in project.functions:
+        return _refusal(
+            404,
+            f"/{name}: no such function. Fix: POST to one of "
+            + ", ".join(f"/{n}" for n in project.functions),
+            request_id,
+        )
     try:
         raw = await _read_event_bytes(request, options, request_id)
     except _BodyRefused as refused:
@@ -200,8 +220,8 @@ async def handle_invoke(request: web.Request) -> web.Response:
     inflight = request.app[INFLIGHT]
     inflight[request_id] = True
     try:
-        result = await invoke(
-            function,
+        result = await project.invoke(
+            name,
             event,
             wx_context=wx_context_from_headers(request.headers),
             timeout=options.timeout,
@@ -224,21 +244,43 @@ def _answer(result: InvocationResult, options: ServeOptions) -> web.Response:
 
 
 async def handle_health(request: web.Request) -> web.Response:
-    function = request.app[FUNCTION]
-    return _json({"status": "ok", "function": function.name, "inflight": len(request.app[INFLIGHT])})
+    project = request.app[PROJECT]
+    payload: dict[str, Any] = {"status": "ok"}
+    if project.single:
+        [payload["function"]] = project.functions
+    payload["functions"] = [{"name": n, "language": lang} for n, lang in project.languages.items()]
+    payload["inflight"] = len(request.app[INFLIGHT])
+    return _json(payload)
 
 
-def create_function_app(function: CloudFunction, options: ServeOptions | None = None) -> web.Application:
-    """The HTTP trigger for ``function`` as an aiohttp application."""
+def create_function_app(
+    served: Project | CloudFunction, options: ServeOptions | None = None
+) -> web.Application:
+    """The HTTP triggers of a project (or of one loaded function) as an aiohttp application."""
     options = options or ServeOptions()
+    project = served if isinstance(served, Project) else single_function_project(served)
     app = web.Application(client_max_size=options.max_event_bytes, middlewares=[_json_errors])
-    app[FUNCTION] = function
+    app[PROJECT] = project
     app[OPTIONS] = options
     app[INFLIGHT] = {}
     app[LARGE_BODY_SLOTS] = asyncio.Semaphore(max(1, LARGE_BODY_BUDGET_BYTES // options.max_event_bytes))
     app.router.add_post("/", handle_invoke)
+    app.router.add_post("/{name}", handle_invoke)
     app.router.add_get("/healthz", handle_health)
     return app
+
+
+def single_function_project(function: CloudFunction) -> Project:
+    return Project(function.directory, {function.name: PythonProjectFunction(function)}, single=True)
+
+
+def _runner_of(
+    project: Project, name: str
+) -> Callable[[Any, Mapping[str, Any]], Awaitable[InvocationResult]]:
+    async def run(event: Any, wx_context: Mapping[str, Any]) -> InvocationResult:
+        return await project.invoke(name, event, wx_context=wx_context)
+
+    return run
 
 
 async def serve_function(
@@ -249,9 +291,23 @@ async def serve_function(
     options: ServeOptions,
     announce: Any = print,
 ) -> None:
+    """Serve one loaded Python function (see :func:`serve_project`)."""
+    await serve_project(
+        single_function_project(function), host=host, port=port, options=options, announce=announce
+    )
+
+
+async def serve_project(
+    project: Project,
+    *,
+    host: str,
+    port: int,
+    options: ServeOptions,
+    announce: Any = print,
+) -> None:
     """Serve until SIGTERM/SIGINT; then stop accepting and let in-flight invocations finish."""
-    app = create_function_app(function, options)
-    limit = options.timeout or function.config.timeout or FUNCTION_TIMEOUT_S
+    app = create_function_app(project, options)
+    limit = max(options.timeout or f.config.timeout or FUNCTION_TIMEOUT_S for f in project.functions.values())
     # lingering_time: after a refused body (413, 408) the rest is read and
     # discarded (never held) for up to this long, so that a client still
     # sending gets to read the answer, then the connection closes.
@@ -268,30 +324,43 @@ async def serve_function(
     sock = bind(host, port)
     site = web.SockSite(runner, sock)
     await site.start()
-    scheduler = (
-        TimerScheduler(function, tz=options.tz) if options.timers and function.config.triggers else None
-    )
-    if scheduler is not None:
-        scheduler.start()
+    schedulers: list[TimerScheduler] = []
+    if options.timers:
+        for name, function in project.functions.items():
+            if function.config.triggers:
+                scheduler = TimerScheduler(function, run=_runner_of(project, name), tz=options.tz)
+                scheduler.start()
+                schedulers.append(scheduler)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    triggers = ", ".join(f"{t.name} ({t.cron})" for t in function.config.triggers) or "none"
-    announce(
-        f"cloudfn serve: {function.name} on {http_url(host, sock)} "
-        f"(timeout {limit:g}s, timer triggers: {triggers if options.timers else 'off'})"
+    triggers = (
+        ", ".join(f"{t.name} ({t.cron})" for f in project.functions.values() for t in f.config.triggers)
+        or "none"
     )
+    timers = triggers if options.timers else "off"
+    if project.single:
+        [name] = project.functions
+        announce(
+            f"cloudfn serve: {name} on {http_url(host, sock)} (timeout {limit:g}s, timer triggers: {timers})"
+        )
+    else:
+        listing = ", ".join(f"{n} ({lang})" for n, lang in project.languages.items())
+        announce(
+            f"cloudfn serve: {len(project.functions)} functions on {http_url(host, sock)}/<name>: "
+            f"{listing} (timer triggers: {timers})"
+        )
     try:
         await stop.wait()
         log.info("stopping: finishing %d in-flight invocation(s)", len(app[INFLIGHT]))
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
-        if scheduler is not None:
+        for scheduler in schedulers:
             await scheduler.stop()
         await runner.cleanup()
-        await function.close()
+        await project.close()
 
 
 __all__ = [
@@ -300,5 +369,6 @@ __all__ = [
     "ServeOptions",
     "create_function_app",
     "serve_function",
+    "serve_project",
     "wx_context_from_headers",
 ]

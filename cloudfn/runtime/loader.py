@@ -111,13 +111,26 @@ def _check_triggers(config: FunctionConfig, config_path: Path) -> None:
             raise FunctionLoadError(f"{config_path}: triggers[{index}].config: {exc}") from None
 
 
+def load_config(directory: Path) -> FunctionConfig:
+    """The function's config.json, checked; none at all runs as on the platform (see FunctionConfig)."""
+    config_path = directory / "config.json"
+    if not config_path.exists():
+        return FunctionConfig.missing(config_path)
+    try:
+        config = FunctionConfig.load(config_path)
+    except ConfigError as exc:
+        raise FunctionLoadError(str(exc)) from None
+    _check_triggers(config, config_path)
+    return config
+
+
 def load_function(
     directory: str | os.PathLike[str],
     *,
     runner_environ: Mapping[str, str] | None = None,
     apply_env_variables: bool = True,
 ) -> CloudFunction:
-    """Load the function in ``directory``: its config.json, then its ``index.py`` handler.
+    """Load the function in ``directory``: its config.json (if any), then its ``index.py`` handler.
 
     ``runner_environ`` (CLOUDFN_BASE_URL, CLOUDFN_APPID, CLOUDFN_SECRET,
     TCB_ENV, ...) is laid over ``os.environ`` (:mod:`cloudfn.environment`)
@@ -136,24 +149,14 @@ def load_function(
             "(e.g. examples/update_printer)"
         )
     path = path.resolve()
-    config_path = path / "config.json"
-    if not config_path.is_file():
-        raise FunctionLoadError(
-            f"{config_path}: no such file. Fix: create it, listing the APIs the function calls, e.g. "
-            '{"permissions": {"openapi": ["logistics.updatePrinter"]}}'
-        )
-    try:
-        config = FunctionConfig.load(config_path)
-    except ConfigError as exc:
-        raise FunctionLoadError(str(exc)) from None
-    _check_triggers(config, config_path)
+    config = load_config(path)
     entry = path / ENTRY_FILE
     if not entry.is_file():
         raise FunctionLoadError(
             f"{entry}: no such file. Fix: put the handler in {ENTRY_FILE}, "
             "e.g. `async def main(event, context): ...`"
         )
-    environ = {"CLOUDFN_CONFIG": str(config_path), **(runner_environ or {})}
+    environ = {"CLOUDFN_CONFIG": config.environ_value(), **(runner_environ or {})}
     if apply_env_variables:
         os.environ.update(config.env_variables)
 

@@ -24,6 +24,9 @@ class ApiRequest:
     appid: str | None = None  # set when calling on behalf of another account
     # Body fields that go in the URL query string on the HTTPS wire (the spec's ``x-in: "query"``).
     query_fields: frozenset[str] = frozenset()
+    # Extra query parameters and headers of APIs that take them (tcb.invokeCloudFunction's env and name).
+    query: Mapping[str, str] | None = None
+    headers: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)

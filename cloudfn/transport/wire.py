@@ -51,17 +51,20 @@ async def exchange(
     ``query`` holds credentials: it is never logged. aiohttp's exceptions pass
     through; the caller maps them (:func:`.errors.network_errors`).
     """
+    if request.query:
+        query = {**request.query, **query}
     fields = request.body or {}
     if request.method == "GET":
-        response_cm = session.get(url.with_query({**query, **_query_values(fields)}))
+        response_cm = session.get(url.with_query({**query, **_query_values(fields)}), headers=request.headers)
     else:
         in_url = {k: v for k, v in fields.items() if k in request.query_fields}
         rest = {k: v for k, v in fields.items() if k not in request.query_fields} if in_url else fields
         target = url.with_query({**query, **_query_values(in_url)})
         if has_media(rest):
-            response_cm = session.post(target, data=multipart_body(rest))
+            response_cm = session.post(target, data=multipart_body(rest), headers=request.headers)
         else:
-            response_cm = session.post(target, data=encode_body(rest), headers=_JSON_HEADERS)
+            headers = _JSON_HEADERS if not request.headers else {**request.headers, **_JSON_HEADERS}
+            response_cm = session.post(target, data=encode_body(rest), headers=headers)
     async with response_cm as response:
         body = await response.read()
         log.debug("%s %s -> HTTP %s, %d bytes", request.method, url.path, response.status, len(body))

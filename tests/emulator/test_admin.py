@@ -169,7 +169,7 @@ async def test_unknown_api_is_refused_with_604100() -> None:
         assert CommOpenApiResp.FromString(raw).errorCode == -604100
 
 
-@pytest.mark.parametrize("action", ["wx.api", "functions.invokeFunction", ""])
+@pytest.mark.parametrize("action", ["wx.api", "database.queryDocument", ""])
 async def test_other_actions_get_the_platform_json_error(action: str) -> None:
     async with run_emulator() as emulator:
         content_type, raw = await post_admin(emulator, form(SEED_VECTOR, action=action))

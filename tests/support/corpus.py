@@ -97,15 +97,18 @@ def available(feature: str) -> bool:
 
 
 def _loads_without_config() -> bool:
+    """Does a function directory without config.json load (as on the platform)?"""
     import tempfile
 
-    from cloudfn.config import FunctionConfig
-    from cloudfn.errors import ConfigError
+    from cloudfn.runtime import loader
 
+    load = getattr(loader, "load_config", None)
+    if load is None:
+        return False
     with tempfile.TemporaryDirectory() as empty:
         try:
-            FunctionConfig.load(empty)
-        except ConfigError:
+            load(Path(empty))
+        except Exception:
             return False
     return True
 
