@@ -26,7 +26,7 @@ from ..errors import (
 from ..transport.base import ApiRequest, ApiResponse, Transport
 from ..transport.errors import PlatformRefusal, TransportError
 from .registry import Registry
-from .validation import encoding_violation, find_violation
+from .validation import Violation, encode, schema_violation
 
 log = logging.getLogger("cloudfn.openapi")
 
@@ -73,22 +73,23 @@ class OpenApiCaller:
         spec = self.registry.get(api)
         if spec is None:
             raise self._not_found(api)
-        body = dict(data or {})
-        if convert_case:
-            body = to_snake_keys(body)
+        # A copy either way (the conversion copies): the caller's dict is never changed.
+        source = data if type(data) is dict else dict(data or {})
+        body: dict[str, Any] = to_snake_keys(source) if convert_case else dict(source)
         # With validation off (as in the Node SDK) the server's rules, size
         # included, are left to the server; a body that cannot be encoded at
         # all is still refused here, rather than failing inside the transport.
-        violation = (
-            find_violation(spec, body) if self.validate else encoding_violation(body, check_size=False)
-        )
-        if violation is not None:
+        checked = schema_violation(spec, body) if self.validate else None
+        encoded = checked or encode(body, check_size=self.validate)
+        if isinstance(encoded, Violation):
             raise CloudSDKError(
-                violation.errcode,
-                api_fail(api, f"{violation.errmsg} rid: {local_rid()}"),
-                detail=f"{violation.detail} (checked locally; nothing was sent)",
+                encoded.errcode,
+                api_fail(api, f"{encoded.errmsg} rid: {local_rid()}"),
+                detail=f"{encoded.detail} (checked locally; nothing was sent)",
             )
-        return ApiRequest(api=api, method=spec.method, path=spec.path, body=body, appid=appid)
+        return ApiRequest(
+            api=api, method=spec.method, path=spec.path, body=body, appid=appid, payload=encoded
+        )
 
     def _not_found(self, api: str) -> CloudSDKError:
         nearest = self.registry.closest(api)

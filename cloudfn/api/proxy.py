@@ -76,7 +76,8 @@ class OpenApiProxy:
                     f"Fix: call openapi.{self.api_name}({{...}}) or with keyword arguments"
                 ),
             )
-        payload = {**(data or {}), **fields}
+        # The pipeline copies the body before changing it, so no copy is needed here.
+        payload = {**(data or {}), **fields} if fields else data
         return self._caller.call(self.api_name, payload, appid=self._appid, convert_case=self._convert_case)
 
     def _configure(self, options: Mapping[str, Any]) -> OpenApiProxy:

@@ -216,20 +216,20 @@ def _unencodable(value: Any, path: list[Any]) -> tuple[list[Any], str] | None:
     return path, f"a {type(value).__name__}, which is not a JSON value"
 
 
-def encoding_violation(body: Any, *, check_size: bool = True) -> Violation | None:
-    """The body cannot be sent as UTF-8 JSON, or (a server rule) is larger than :data:`MAX_BODY_BYTES`."""
+def encode(body: Any, *, check_size: bool = True) -> bytes | Violation:
+    """``body`` as sent (UTF-8 JSON, non-ASCII kept, no spaces), or why it cannot be.
+
+    It cannot when it is not UTF-8 JSON text, or (a server rule) when it is
+    larger than :data:`MAX_BODY_BYTES`. The bytes are what the transport sends,
+    so a body is encoded once per call.
+    """
     errcode, errmsg = DATA_FORMAT_ERROR
     try:
         # One C-speed encoding answers both questions for the bodies that are fine;
         # the walk below only runs to name the culprit.
-        size = len(
-            json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-        )
-        found = None
+        wire = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
     except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
-        found = _unencodable(body, []) or ([], "a value JSON cannot represent")
-    if found is not None:
-        path, what = found
+        path, what = _unencodable(body, []) or ([], "a value JSON cannot represent")
         return Violation(
             errcode,
             errmsg,
@@ -237,27 +237,39 @@ def encoding_violation(body: Any, *, check_size: bool = True) -> Violation | Non
             f"must be UTF-8 JSON text, got {what}",
             "pass str values that are valid Unicode text (decode bytes with the right codec first)",
         )
-    if check_size and size > MAX_BODY_BYTES:
+    if check_size and len(wire) > MAX_BODY_BYTES:
         return Violation(
             errcode,
             errmsg,
             "(body)",
-            f"must be at most {MAX_BODY_BYTES} bytes as UTF-8 JSON, got {size} bytes",
+            f"must be at most {MAX_BODY_BYTES} bytes as UTF-8 JSON, got {len(wire)} bytes",
             "send less data per call (split the batch, shorten long fields)",
         )
-    return None
+    return wire
+
+
+def encoding_violation(body: Any, *, check_size: bool = True) -> Violation | None:
+    """Why ``body`` cannot be sent (see :func:`encode`), or None."""
+    encoded = encode(body, check_size=check_size)
+    return encoded if isinstance(encoded, Violation) else None
+
+
+def schema_violation(spec: ApiSpec, body: Any) -> Violation | None:
+    """The first rule of ``spec``'s request schema that ``body`` breaks, or None."""
+    spec_checks = checks(spec)
+    if _compiled_accepts(spec_checks, body):
+        return None
+    errors = list(spec_checks.request.iter_errors(body))
+    if not errors:
+        return None
+    # Report the shallowest broken rule first (a missing field before a bad
+    # nested value); among equals, schema order decides, so it is stable.
+    return _violation(spec, min(errors, key=lambda e: len(e.absolute_path)))
 
 
 def find_violation(spec: ApiSpec, body: Any) -> Violation | None:
     """The first rule ``body`` breaks, or None when the server would accept it."""
-    spec_checks = checks(spec)
-    if not _compiled_accepts(spec_checks, body):
-        errors = list(spec_checks.request.iter_errors(body))
-        if errors:
-            # Report the shallowest broken rule first (a missing field before a bad
-            # nested value); among equals, schema order decides, so it is stable.
-            return _violation(spec, min(errors, key=lambda e: len(e.absolute_path)))
-    return encoding_violation(body)
+    return schema_violation(spec, body) or encoding_violation(body)
 
 
 def _compiled_accepts(spec_checks: SpecChecks, body: Any) -> bool:

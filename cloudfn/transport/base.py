@@ -22,6 +22,8 @@ class ApiRequest:
     path: str
     body: Mapping[str, Any] | None = None
     appid: str | None = None  # set when calling on behalf of another account
+    # ``body`` as UTF-8 JSON, when the pipeline has encoded it already (it checks that it can be).
+    payload: bytes | None = None
 
 
 @dataclass(frozen=True)

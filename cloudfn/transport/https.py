@@ -57,7 +57,7 @@ class HttpsTransport:
         self._token_store = token_store
         self._secrets: dict[str, Secret] = {appid: secret, **(credentials or {})}
         self._providers: dict[str, TokenProvider] = {}
-        self._urls: dict[str, URL] = {}
+        self._urls: dict[str, tuple[str, URL]] = {}  # path -> (token, the URL with it)
 
     def __repr__(self) -> str:
         return f"HttpsTransport(base_url={str(self.base_url)!r}, appid={self.appid!r})"
@@ -128,10 +128,12 @@ class HttpsTransport:
             raise TransportError(SYSTEM_ERROR, "system error", detail=str(exc)) from None
 
     async def _send_once(self, request: ApiRequest, token: str) -> ApiResponse:
-        url = self._urls.get(request.path)
-        if url is None:
-            url = self._urls[request.path] = self.base_url.with_path(request.path)
-        return await exchange(self.session(), url, request, {"access_token": token})
+        # The URL with its token is built once per path and token, not per call.
+        signed = self._urls.get(request.path)
+        if signed is None or signed[0] != token:
+            url = self.base_url.with_path(request.path).with_query({"access_token": token})
+            signed = self._urls[request.path] = (token, url)
+        return await exchange(self.session(), signed[1], request)
 
     async def close(self) -> None:
         await self.session.close()

@@ -9,6 +9,8 @@ from typing import Any
 
 import aiohttp
 
+NO_REQUEST_TIMER = aiohttp.ClientTimeout(total=None, sock_connect=30)
+
 
 class LazySession:
     """Pooled ClientSessions, one per event loop, each opened on first use in its loop.
@@ -37,6 +39,9 @@ class LazySession:
             session = self._sessions[loop] = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
                 headers={"User-Agent": "cloudfn"},
+                # No per-request timer: the call pipeline bounds each whole call (retries and
+                # token fetch included) with cloudfn.init(timeout=...). Connecting is bounded here.
+                timeout=NO_REQUEST_TIMER,
                 **self._options,
             )
         return session

@@ -26,21 +26,18 @@ def encode_body(body: Mapping[str, Any] | None) -> bytes:
     return json.dumps(body or {}, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-async def exchange(
-    session: aiohttp.ClientSession, url: URL, request: ApiRequest, query: Mapping[str, str]
-) -> ApiResponse:
+async def exchange(session: aiohttp.ClientSession, url: URL, request: ApiRequest) -> ApiResponse:
     """Send ``request`` to ``url`` (GET fields in the query, POST as a JSON body) and read the answer.
 
-    ``query`` holds credentials: it is never logged. aiohttp's exceptions pass
-    through; the caller maps them (:func:`.errors.network_errors`).
+    ``url`` carries the credentials in its query: it is never logged. aiohttp's
+    exceptions pass through; the caller maps them (:func:`.errors.network_errors`).
     """
     if request.method == "GET":
         fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (request.body or {}).items()}
-        response_cm = session.get(url.with_query({**query, **fields}))
+        response_cm = session.get(url.update_query(fields) if fields else url)
     else:
-        response_cm = session.post(
-            url.with_query(query), data=encode_body(request.body), headers=_JSON_HEADERS
-        )
+        payload = request.payload if request.payload is not None else encode_body(request.body)
+        response_cm = session.post(url, data=payload, headers=_JSON_HEADERS)
     async with response_cm as response:
         body = await response.read()
         log.debug("%s %s -> HTTP %s, %d bytes", request.method, url.path, response.status, len(body))
