@@ -67,7 +67,7 @@ class OpenApiProxy:
     def __call__(self, data: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
         if not self._path:
             return self._configure({**(data or {}), **fields})
-        if data is not None and not isinstance(data, Mapping):
+        if data is not None and type(data) is not dict and not isinstance(data, Mapping):
             raise CloudSDKError(
                 -601002,
                 f"openapi.{self.api_name}:fail system args error",

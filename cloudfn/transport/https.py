@@ -94,8 +94,8 @@ class HttpsTransport:
         async def attempt() -> ApiResponse:
             nonlocal refreshed
             with network_errors(self.base_url):
-                token = await provider.get()
-                response = await self._send_once(request, token)
+                token = provider.current() or await provider.get()
+                response = await exchange(self.session(), self._signed_url(request.path, token), request)
                 if rejected_token(response) and not refreshed:
                     refreshed = True
                     log.info("%s: access token rejected, refreshing once", request.api)
@@ -105,7 +105,7 @@ class HttpsTransport:
                         # The endpoint handed back the token just rejected (stable_token
                         # does while it still thinks it valid): resending cannot help.
                         return response
-                    response = await self._send_once(request, fresh)
+                    response = await exchange(self.session(), self._signed_url(request.path, fresh), request)
                 return response
 
         deadline = asyncio.get_running_loop().time() + self.deadline if self.deadline else None
@@ -127,13 +127,15 @@ class HttpsTransport:
         except TokenStoreError as exc:
             raise TransportError(SYSTEM_ERROR, "system error", detail=str(exc)) from None
 
-    async def _send_once(self, request: ApiRequest, token: str) -> ApiResponse:
-        # The URL with its token is built once per path and token, not per call.
-        signed = self._urls.get(request.path)
+    def _signed_url(self, path: str, token: str) -> URL:
+        """The API's URL with ``?access_token=``, built once per path and token, not per call."""
+        signed = self._urls.get(path)
         if signed is None or signed[0] != token:
-            url = self.base_url.with_path(request.path).with_query({"access_token": token})
-            signed = self._urls[request.path] = (token, url)
-        return await exchange(self.session(), signed[1], request)
+            signed = self._urls[path] = (
+                token,
+                self.base_url.with_path(path).with_query({"access_token": token}),
+            )
+        return signed[1]
 
     async def close(self) -> None:
         await self.session.close()
