@@ -58,7 +58,7 @@ async def main(calls: int, rounds: int) -> None:
         # network-error mapping; the aiohttp exchange itself is replaced.
         await https.send(request)
 
-    async def answered(session: object, url: object, req: ApiRequest) -> ApiResponse:
+    async def answered(session: object, url: object, req: ApiRequest, query: object) -> ApiResponse:
         return ANSWER
 
     https_module.exchange = answered  # type: ignore[assignment]

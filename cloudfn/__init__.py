@@ -25,10 +25,12 @@ _LAZY = {
     "run_sync": "cloudfn.sync",
     "BlockingCloud": "cloudfn.sync",
     "openapi": "cloudfn.cloud",
+    "callFunction": "cloudfn.cloud",
+    "call_function": "cloudfn.cloud",
 }
 
 if TYPE_CHECKING:
-    from .cloud import Cloud, init, openapi
+    from .cloud import Cloud, call_function, callFunction, init, openapi
     from .config import FunctionConfig
     from .runtime.context import get_wx_context, getWXContext
     from .sync import BlockingCloud, run_sync
@@ -50,6 +52,8 @@ __all__ = [
     "CloudSDKError",
     "FunctionConfig",
     "__version__",
+    "callFunction",
+    "call_function",
     "getWXContext",
     "get_wx_context",
     "init",

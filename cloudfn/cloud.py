@@ -180,7 +180,7 @@ class Cloud:
             registry=self.registry,
             transport=self.transport,
             permissions=config.permissions if config is not None else None,
-            permissions_source=str(config.path) if config is not None and config.path else "config.json",
+            permissions_source=config.permissions_source if config is not None else "config.json",
             validate=settings.validate,
             timeout=settings.timeout,
         )
@@ -228,6 +228,19 @@ class Cloud:
     ) -> dict[str, Any]:
         """``cloud.call("logistics.updatePrinter", {...})``: the same as the attribute form."""
         return await self._caller.call(api, data, appid=appid, convert_case=convert_case)
+
+    async def callFunction(self, options: Any) -> dict[str, Any]:
+        """``cloud.callFunction({"name": ..., "data": {...}})``: another cloud function's result.
+
+        ``{"result": ..., "errMsg": "callFunction:ok", "requestID": ...}`` as the
+        Node SDK returns it; a failure raises :class:`cloudfn.functions.FunctionCallError`
+        (``errCode`` -1, ``errMsg`` ``callFunction:fail ...``), bad arguments a CloudSDKError.
+        """
+        from .functions.client import call_function
+
+        return await call_function(self, options)
+
+    call_function = callFunction
 
     async def close(self) -> None:
         await self.transport.close()
@@ -278,6 +291,19 @@ class _CurrentCloudCaller:
             )
         return _current.call(api, data, appid=appid, convert_case=convert_case)
 
+
+async def callFunction(options: Any) -> dict[str, Any]:
+    """Module-level ``cloudfn.callFunction(...)``: through the Cloud the last ``init()`` made."""
+    if _current is None:
+        raise CloudSDKError(
+            -1,
+            NOT_INITIALISED,
+            detail="init: no Cloud yet. Fix: call cloudfn.init() before cloudfn.callFunction(...)",
+        )
+    return await _current.callFunction(options)
+
+
+call_function = callFunction
 
 # ``cloudfn.init(); cloudfn.openapi.logistics.updatePrinter(...)``, the Node shape.
 openapi = OpenApiProxy(_CurrentCloudCaller())  # type: ignore[arg-type]

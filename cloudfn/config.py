@@ -27,15 +27,44 @@ class TimerTrigger:
     cron: str
 
 
+# CLOUDFN_CONFIG=missing:<path>: the function has no config.json (the runner says so),
+# so, as on the platform, it may make no cloud call at all.
+MISSING_PREFIX = "missing:"
+
+
 @dataclass(frozen=True)
 class FunctionConfig:
-    """The parts of config.json that the platform (and cloudfn) acts on."""
+    """The parts of config.json that the platform (and cloudfn) acts on.
+
+    A function without config.json (``exists`` False) runs as the platform
+    runs it: default timeout, no envVariables, no triggers, and no API permitted.
+    """
 
     path: Path | None = None
     permissions: frozenset[str] = frozenset()
     timeout: float | None = None
     env_variables: Mapping[str, str] = field(default_factory=dict)
     triggers: tuple[TimerTrigger, ...] = ()
+    exists: bool = True
+
+    @classmethod
+    def missing(cls, path: Path) -> FunctionConfig:
+        """The configuration of a function whose config.json (``path``) does not exist."""
+        return cls(path=path, exists=False)
+
+    @property
+    def permissions_source(self) -> str:
+        """Where the permission list comes from, as an error message names it."""
+        where = str(self.path) if self.path else "config.json"
+        if self.exists:
+            return where
+        return f"{where} (no such file: a function without config.json may call no API on the platform)"
+
+    def environ_value(self) -> str:
+        """What CLOUDFN_CONFIG holds for this configuration."""
+        if self.exists:
+            return str(self.path)
+        return MISSING_PREFIX + str(self.path)
 
     @classmethod
     def from_dict(cls, document: Any, path: Path | None = None) -> FunctionConfig:
@@ -67,7 +96,13 @@ class FunctionConfig:
 
     @classmethod
     def load(cls, path: str | Path) -> FunctionConfig:
-        """Read and check a config.json; a directory means its config.json."""
+        """Read and check a config.json; a directory means its config.json.
+
+        ``missing:<path>`` (CLOUDFN_CONFIG's form for a function without one) gives
+        :meth:`missing`.
+        """
+        if isinstance(path, str) and path.startswith(MISSING_PREFIX):
+            return cls.missing(Path(path[len(MISSING_PREFIX) :]))
         path = Path(path)
         if path.is_dir():
             path = path / "config.json"

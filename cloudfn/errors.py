@@ -24,7 +24,30 @@ ERR_CODE: dict[int, str] = {
     -501007: "invalid parameters",
 }
 
+# WeChat's global return codes (the 全局返回码 page): any API may answer them, so
+# a spec may use one for a rule without listing it among the API's own errors.
+WECHAT_GLOBAL_ERRORS: dict[int, str] = {
+    -1: "system error",
+    40001: "invalid credential, access_token is invalid or not latest",
+    40002: "invalid grant_type",
+    40003: "invalid openid",
+    40013: "invalid appid",
+    40014: "invalid access_token",
+    40097: "invalid args",
+    41001: "access_token missing",
+    41002: "appid missing",
+    41004: "appsecret missing",
+    42001: "access_token expired",
+    43002: "require POST method",
+    44002: "empty post data",
+    45009: "reach max api daily quota limit",
+    45011: "api minute-quota reach limit mustslower retry next minute",
+    47001: "data format error",
+    48001: "api unauthorized",
+}
+
 SYSTEM_ERROR = -601001
+INVALID_ARGUMENTS = -601002
 NETWORK_ERROR = -601003
 API_NOT_FOUND = -604100
 NO_PERMISSION = -604101

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
+
+
+def is_loopback(host: str) -> bool:
+    """Only this machine can connect: ``localhost`` or a loopback address (127.0.0.0/8, ::1)."""
+    bare = host.strip("[]").lower()
+    if bare == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(bare).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
 
 
 def bind(host: str, port: int) -> socket.socket:

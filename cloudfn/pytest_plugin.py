@@ -69,7 +69,29 @@ class WxEmulator:
         return [r for r in self.requests() if r["api"] and (api is None or r["api"] == api)]
 
     def reset(self) -> None:
+        """Back to the seeded start: records, request log, clock, stubs."""
         self._do(self._running.state.reset)
+
+    def stub(self, api: str, answer: Any) -> None:
+        """Answer ``api`` (``"ocr.idcard"``) with ``answer`` until reset: a JSON object (with a
+        non-zero ``errcode``, an error), bytes as ``cloudfn.emulator.binary.Binary``, or a
+        callable taking the request body and returning one of those."""
+        self._do(lambda: self._running.state.stub(api, answer))
+
+    def arrange(self, document: dict[str, Any], appid: str | None = None) -> None:
+        """Arrange state (the ``emulator.json`` format): users, stubs, subscriptions, risky
+        words, pages, phone codes, e.g. ``{"security": {"riskyWords": ["spam"]}}``."""
+        self._do(lambda: self._running.state.arrange(document, appid))
+
+    def subscribe(self, openid: str, template_id: str, count: int = 1) -> None:
+        """Grant ``openid`` a subscription to ``template_id`` (``count`` messages)."""
+        self.arrange(
+            {
+                "subscribeMessage": {
+                    "subscriptions": [{"openid": openid, "templateId": template_id, "count": count}]
+                }
+            }
+        )
 
     def advance_clock(self, seconds: float) -> None:
         self._do(lambda: self._running.state.clock.advance(seconds))

@@ -15,17 +15,22 @@ from tests.support.runtime import clean_environ
 README = ROOT / "README.md"
 
 
-def _documented_test() -> str:
-    """The complete test shown in the README (so the documentation is what is tested)."""
+def _readme_block(marker: str, language: str) -> str:
+    """The fenced block right after ``marker`` in the README (so the documentation is what is tested)."""
     text = README.read_text(encoding="utf-8")
-    marker = "<!-- the plugin's tests run this very block -->"
-    assert marker in text
-    match = re.search(r"```python\n(.*?)```", text[text.index(marker) :], re.DOTALL)
-    assert match is not None
+    tagged = f"<!-- {marker} -->"
+    assert tagged in text
+    match = re.match(rf"\s*```{language}\n(.*?)```", text[text.index(tagged) + len(tagged) :], re.DOTALL)
+    assert match is not None, f"no ```{language} block right after {tagged}"
     return match.group(1)
 
 
+def _documented_test() -> str:
+    return _readme_block("the plugin's tests run this very block", "python")
+
+
 def _project(root: Path, test_source: str, functions: Path | None = None) -> Path:
+    """A user's project made of what the README shows: its pytest configuration, the example, the test."""
     if functions is not None:
         shutil.copytree(functions, root / "functions")
     shutil.copytree(
@@ -33,15 +38,15 @@ def _project(root: Path, test_source: str, functions: Path | None = None) -> Pat
     )
     (root / "tests").mkdir()
     (root / "tests" / "test_update_printer.py").write_text(test_source, encoding="utf-8")
-    (root / "pytest.ini").write_text(
-        "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
-    )
+    configuration = _readme_block("the plugin's tests use this very configuration", "toml")
+    (root / "pyproject.toml").write_text(configuration, encoding="utf-8")
     return root
 
 
 def _pytest(root: Path) -> subprocess.CompletedProcess[str]:
+    # -W error: a deprecation warning in the user's run (an unset pytest-asyncio option) fails it.
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        [sys.executable, "-m", "pytest", "-q", "-W", "error", "-p", "no:cacheprovider", "tests"],
         cwd=root,
         capture_output=True,
         text=True,
@@ -57,6 +62,23 @@ def test_plugin_is_registered_with_pytest11() -> None:
 
 def test_the_documented_test_passes_in_a_user_project(tmp_path: Path) -> None:
     done = _pytest(_project(tmp_path, _documented_test()))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "5 passed" in done.stdout
+    assert "warning" not in done.stdout.lower(), done.stdout
+
+
+def test_the_documented_test_file_alone_passes_without_configuration(tmp_path: Path) -> None:
+    """A user who copies only the test file (no pytest configuration) still gets a passing async test."""
+    root = _project(tmp_path, _documented_test())
+    (root / "pyproject.toml").unlink()
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=clean_environ(),
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "5 passed" in done.stdout
 

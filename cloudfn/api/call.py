@@ -16,6 +16,7 @@ from typing import Any
 from ..casing import to_camel_keys, to_snake_keys
 from ..errors import (
     API_NOT_FOUND,
+    INVALID_ARGUMENTS,
     NO_PERMISSION,
     OPENAPI_TIMEOUT,
     SYSTEM_ERROR,
@@ -23,10 +24,11 @@ from ..errors import (
     api_fail,
     platform_refusal,
 )
+from ..redact import redact
 from ..transport.base import ApiRequest, ApiResponse, Transport
 from ..transport.errors import PlatformRefusal, TransportError
 from .registry import Registry
-from .validation import Violation, encode, schema_violation
+from .validation import encoding_violation, find_violation, safe_repr, structure_violation
 
 log = logging.getLogger("cloudfn.openapi")
 
@@ -62,6 +64,14 @@ class OpenApiCaller:
         self, api: str, data: Mapping[str, Any] | None, *, appid: str | None, convert_case: bool
     ) -> ApiRequest:
         """Steps 1-4: the request to send, or the CloudSDKError the call ends with."""
+        check_arguments(api, data, appid)
+        structure = structure_violation(data)
+        if structure is not None:
+            raise CloudSDKError(
+                structure.errcode,
+                api_fail(api, f"{structure.errmsg} rid: {local_rid()}"),
+                detail=f"{structure.detail} (checked locally; nothing was sent)",
+            )
         if self.permissions is not None and api not in self.permissions:
             raise platform_refusal(
                 NO_PERMISSION,
@@ -73,22 +83,28 @@ class OpenApiCaller:
         spec = self.registry.get(api)
         if spec is None:
             raise self._not_found(api)
-        # A copy either way (the conversion copies): the caller's dict is never changed.
-        source = data if type(data) is dict else dict(data or {})
-        body: dict[str, Any] = to_snake_keys(source) if convert_case else dict(source)
+        body = dict(data or {})
+        if convert_case:
+            body = to_snake_keys(body)
         # With validation off (as in the Node SDK) the server's rules, size
         # included, are left to the server; a body that cannot be encoded at
         # all is still refused here, rather than failing inside the transport.
-        checked = schema_violation(spec, body) if self.validate else None
-        encoded = checked or encode(body, check_size=self.validate)
-        if isinstance(encoded, Violation):
+        violation = (
+            find_violation(spec, body) if self.validate else encoding_violation(body, check_size=False)
+        )
+        if violation is not None:
             raise CloudSDKError(
-                encoded.errcode,
-                api_fail(api, f"{encoded.errmsg} rid: {local_rid()}"),
-                detail=f"{encoded.detail} (checked locally; nothing was sent)",
+                violation.errcode,
+                api_fail(api, f"{violation.errmsg} rid: {local_rid()}"),
+                detail=f"{violation.detail} (checked locally; nothing was sent)",
             )
         return ApiRequest(
-            api=api, method=spec.method, path=spec.path, body=body, appid=appid, payload=encoded
+            api=api,
+            method=spec.method,
+            path=spec.path,
+            body=body,
+            appid=appid,
+            query_fields=spec.query_fields,
         )
 
     def _not_found(self, api: str) -> CloudSDKError:
@@ -130,6 +146,35 @@ class OpenApiCaller:
         return decode(api, response, convert_case=convert_case)
 
 
+def _args_error(api: str, detail: str) -> CloudSDKError:
+    return CloudSDKError(
+        INVALID_ARGUMENTS, api_fail(api, "system args error"), detail=f"{detail} (nothing was sent)"
+    )
+
+
+def check_arguments(api: Any, data: Any, appid: Any) -> None:
+    """The call's own arguments (not the body's contents): a str API name, a dict, a str AppID."""
+    if not isinstance(api, str):
+        raise _args_error(
+            "<invalid>",
+            f"api: must be a str 'namespace.method' such as 'logistics.updatePrinter', got "
+            f"{type(api).__name__} {safe_repr(api)}. Fix: call cloud.call('logistics.updatePrinter', {{...}}) "
+            "or use the attribute form cloud.openapi.logistics.updatePrinter({...})",
+        )
+    if data is not None and not isinstance(data, Mapping):
+        raise _args_error(
+            api,
+            f"data: must be a dict of the API's fields, got {type(data).__name__} {safe_repr(data)}. "
+            f"Fix: call cloud.call({api!r}, {{...}})",
+        )
+    if appid is not None and not isinstance(appid, str):
+        raise _args_error(
+            api,
+            f"appid: must be a str AppID such as 'wx0123456789abcdef' or None, got "
+            f"{type(appid).__name__} {safe_repr(appid)}. Fix: pass cloud.openapi(appid='wx...')",
+        )
+
+
 def _as_object(value: Any) -> dict[str, Any]:
     """``Object.assign({}, value)`` for a JSON value that is not an object."""
     if isinstance(value, dict):
@@ -139,15 +184,27 @@ def _as_object(value: Any) -> dict[str, Any]:
     return {}
 
 
+def _http_error(api: str, response: ApiResponse) -> CloudSDKError:
+    """An HTTP error status with no WeChat errcode: never a success, whatever the body."""
+    content_type = response.content_type.split(";")[0].strip() or "no content type"
+    text = response.body[:120].decode("utf-8", errors="replace")
+    shown = redact(text) + ("..." if len(response.body) > 120 else "")
+    return CloudSDKError(
+        SYSTEM_ERROR,
+        api_fail(api, f"wechat server error: HTTP {response.status}"),
+        detail=(
+            f"base_url: the server answered HTTP {response.status} ({content_type}: {shown!r}) "
+            "without a WeChat errcode, so it is not the WeChat API (or a proxy in front of it "
+            "failed). Fix: check base_url / CLOUDFN_BASE_URL; if it is right, retry later"
+        ),
+    )
+
+
 def decode(api: str, response: ApiResponse, *, convert_case: bool = True) -> dict[str, Any]:
     """Step 6, as the Node SDK does it: the result dict, or raise CloudSDKError."""
     if not response.is_json:
         if response.status >= 400:
-            raise CloudSDKError(
-                SYSTEM_ERROR,
-                api_fail(api, f"wechat server error: HTTP {response.status}"),
-                detail="the server answered with an HTTP error and no JSON. Fix: retry later",
-            )
+            raise _http_error(api, response)
         result: dict[str, Any] = {"contentType": response.content_type.strip(), "buffer": response.body}
     else:
         text = response.body.decode("utf-8", errors="replace")
@@ -169,6 +226,10 @@ def decode(api: str, response: ApiResponse, *, convert_case: bool = True) -> dic
                 errcode if isinstance(errcode, int) else -1,
                 api_fail(api, "undefined" if errmsg is None else str(errmsg)),
             )
+        if response.status >= 400:
+            # WeChat answers its errors with HTTP 200 and an errcode; an HTTP error
+            # without one came from something else (a proxy, a wrong base_url).
+            raise _http_error(api, response)
         result.pop("errcode", None)
         result.pop("errmsg", None)
         if convert_case:

@@ -42,6 +42,12 @@ class ApiSpec:
     response_schema: Mapping[str, Any]
     errors: Mapping[int, str] = field(default_factory=dict)
     side: str = "business"
+    # The page's example answer (the emulator's answer for an API it keeps no state for).
+    example: Mapping[str, Any] | None = None
+    # The content type of a success that is raw bytes (an image), None for a JSON answer.
+    binary: str | None = None
+    # Top-level fields that travel in the URL query string even on POST (``x-in: "query"``).
+    query_fields: frozenset[str] = frozenset()
 
     @property
     def namespace(self) -> str:
@@ -61,6 +67,13 @@ class ApiSpec:
             response_schema=document["response"],
             errors={int(code): text for code, text in document.get("errors", {}).items()},
             side=document.get("side", "business"),
+            example=document.get("example"),
+            binary=document["binary"]["contentType"] if "binary" in document else None,
+            query_fields=frozenset(
+                name
+                for name, node in document["request"].get("properties", {}).items()
+                if isinstance(node, dict) and node.get("x-in") == "query"
+            ),
         )
 
 

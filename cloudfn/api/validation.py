@@ -31,6 +31,7 @@ import fastjsonschema
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from ..json_path import field_path
+from .media import is_media, media_part
 from .registry import ApiSpec
 
 # One request body, encoded as sent (UTF-8 JSON), may be at most this big. The
@@ -65,8 +66,27 @@ def _max_bytes(
             yield ValidationError(f"is {size} bytes in UTF-8, more than {limit}")
 
 
+def _media(
+    validator: Any, rule: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """``x-media``: the field is a file, ``{"contentType", "value": <bytes>}``, of an accepted type and size."""
+    if not is_media(instance):
+        yield ValidationError(
+            'is a file: {"contentType": "image/png", "value": <bytes>} (value non-empty bytes), '
+            f"got {type(instance).__name__}"
+        )
+        return
+    part = media_part("media", instance)
+    accept = rule.get("accept")
+    if accept and part.content_type not in accept:
+        yield ValidationError(f"has contentType {part.content_type!r}, not one of {', '.join(accept)}")
+    limit = rule.get("maxBytes")
+    if limit and len(part.data) > limit:
+        yield ValidationError(f"is {len(part.data)} bytes, more than {limit}")
+
+
 # JSON Schema 2020-12 plus the keywords WeChat's rules need and the standard lacks.
-CUSTOM_KEYWORDS = {"x-maxBytes": _max_bytes}
+CUSTOM_KEYWORDS = {"x-maxBytes": _max_bytes, "x-media": _media}
 WireValidator = validators.extend(Draft202012Validator, CUSTOM_KEYWORDS)
 
 
@@ -130,9 +150,117 @@ def _schema_at(root: Mapping[str, Any], schema_path: list[Any]) -> list[Mapping[
     return nodes
 
 
+def _unjson(value: Any) -> str:
+    """How a non-JSON value (a file's bytes) shows in a message."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"<{len(value)} bytes>"
+    return f"<{type(value).__name__}>"
+
+
 def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    """A value as a few characters of JSON (a file's bytes as ``<N bytes>``); never fails."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=_unjson)
+    except (TypeError, ValueError, RecursionError):
+        text = safe_repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def safe_repr(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, or its type's name when its repr fails."""
+    try:
+        text = repr(value)
+    except Exception:  # a user's __repr__ may raise anything
+        return f"a {type(value).__name__} (whose repr failed)"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# The deepest nesting of objects and arrays a body may have. Real API bodies
+# nest a handful of levels; a bound keeps every recursive step after this
+# check (casing, schema validation, encoding, the server's parser) safe.
+MAX_JSON_DEPTH = 100
+# A JSON number is a double to the Node SDK and to most servers: an int whose
+# magnitude reaches 2**1024 cannot be one (and str() of it may even fail).
+_MAX_JSON_INT = 2**1024
+_JSON_SCALARS = (str, bool, int, float, type(None))
+
+
+def _not_json(field: list[Any], got: str, fix: str) -> Violation:
+    errcode, errmsg = DATA_FORMAT_ERROR
+    return Violation(errcode, errmsg, field_path(field), f"must be a JSON value, got {got}", fix)
+
+
+def structure_violation(body: Any) -> Violation | None:
+    """What makes ``body`` impossible to send as JSON, found without recursion.
+
+    Checked before anything else touches the body: objects with str keys
+    only, no cycles, at most :data:`MAX_JSON_DEPTH` levels, JSON scalars only
+    (no bytes, sets, complex numbers or other objects), integers a JSON
+    number can hold. Lone surrogates and NaN are left to
+    :func:`encoding_violation`; files (media fields) to their ``x-media`` rule.
+    """
+    # A file (``{"contentType", "value": <bytes>}``) at the top level travels as
+    # bytes, not JSON; the ``x-media`` rule checks it.
+    if isinstance(body, Mapping) and any(is_media(v) for v in body.values()):
+        body = {k: None if is_media(v) else v for k, v in body.items()}
+    # (value, its path, its depth); ``open_`` holds the ids of the containers on
+    # the current path, so a value shared by two branches is not a cycle.
+    stack: list[tuple[Any, list[Any], int] | None] = [(body, [], 1)]
+    open_: list[int] = []
+    while stack:
+        entry = stack.pop()
+        if entry is None:  # the container on top of open_ is done
+            open_.pop()
+            continue
+        value, path, depth = entry
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not -_MAX_JSON_INT < value < _MAX_JSON_INT:
+                return _not_json(
+                    path,
+                    f"an integer of {value.bit_length()} bits, beyond what a JSON number holds",
+                    "send large numbers as strings",
+                )
+            continue
+        if isinstance(value, _JSON_SCALARS):
+            continue
+        if isinstance(value, dict | list | tuple):
+            if id(value) in open_:
+                return _not_json(
+                    path,
+                    "a circular reference (the value contains itself)",
+                    "pass a tree of dicts and lists, copying any part used twice",
+                )
+            if depth > MAX_JSON_DEPTH:
+                return _not_json(
+                    path,
+                    f"objects and arrays that nest more than {MAX_JSON_DEPTH} levels",
+                    "flatten the data (no API takes anything this deep)",
+                )
+            open_.append(id(value))
+            stack.append(None)
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if not isinstance(key, str):
+                        return _not_json(
+                            path,
+                            f"a key that is not a str ({type(key).__name__} key {safe_repr(key)})",
+                            "use str keys only (e.g. str(key))",
+                        )
+                    stack.append((item, [*path, key], depth + 1))
+            else:
+                for index, item in enumerate(value):
+                    stack.append((item, [*path, index], depth + 1))
+            continue
+        kind = type(value).__name__
+        fix = (
+            "decode bytes to str first (e.g. data.decode('utf-8'))"
+            if isinstance(value, bytes | bytearray | memoryview)
+            else "pass a list instead"
+            if isinstance(value, set | frozenset)
+            else "pass a str, number, bool, None, list or dict"
+        )
+        return _not_json(path, f"a {kind} ({safe_repr(value)})", fix)
+    return None
 
 
 def _describe(error: ValidationError, node: Mapping[str, Any], name: str) -> tuple[str, str]:
@@ -216,20 +344,26 @@ def _unencodable(value: Any, path: list[Any]) -> tuple[list[Any], str] | None:
     return path, f"a {type(value).__name__}, which is not a JSON value"
 
 
-def encode(body: Any, *, check_size: bool = True) -> bytes | Violation:
-    """``body`` as sent (UTF-8 JSON, non-ASCII kept, no spaces), or why it cannot be.
+def encoding_violation(body: Any, *, check_size: bool = True) -> Violation | None:
+    """The body cannot be sent as UTF-8 JSON, or (a server rule) is larger than :data:`MAX_BODY_BYTES`.
 
-    It cannot when it is not UTF-8 JSON text, or (a server rule) when it is
-    larger than :data:`MAX_BODY_BYTES`. The bytes are what the transport sends,
-    so a body is encoded once per call.
+    Media parameters (files) travel as bytes, not JSON: they are left out here
+    (their own rules are the ``x-media`` keyword's).
     """
     errcode, errmsg = DATA_FORMAT_ERROR
+    if isinstance(body, dict) and any(is_media(v) for v in body.values()):
+        body = {k: None if is_media(v) else v for k, v in body.items()}
     try:
         # One C-speed encoding answers both questions for the bodies that are fine;
         # the walk below only runs to name the culprit.
-        wire = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        size = len(
+            json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        )
+        found = None
     except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
-        path, what = _unencodable(body, []) or ([], "a value JSON cannot represent")
+        found = _unencodable(body, []) or ([], "a value JSON cannot represent")
+    if found is not None:
+        path, what = found
         return Violation(
             errcode,
             errmsg,
@@ -237,39 +371,27 @@ def encode(body: Any, *, check_size: bool = True) -> bytes | Violation:
             f"must be UTF-8 JSON text, got {what}",
             "pass str values that are valid Unicode text (decode bytes with the right codec first)",
         )
-    if check_size and len(wire) > MAX_BODY_BYTES:
+    if check_size and size > MAX_BODY_BYTES:
         return Violation(
             errcode,
             errmsg,
             "(body)",
-            f"must be at most {MAX_BODY_BYTES} bytes as UTF-8 JSON, got {len(wire)} bytes",
+            f"must be at most {MAX_BODY_BYTES} bytes as UTF-8 JSON, got {size} bytes",
             "send less data per call (split the batch, shorten long fields)",
         )
-    return wire
-
-
-def encoding_violation(body: Any, *, check_size: bool = True) -> Violation | None:
-    """Why ``body`` cannot be sent (see :func:`encode`), or None."""
-    encoded = encode(body, check_size=check_size)
-    return encoded if isinstance(encoded, Violation) else None
-
-
-def schema_violation(spec: ApiSpec, body: Any) -> Violation | None:
-    """The first rule of ``spec``'s request schema that ``body`` breaks, or None."""
-    spec_checks = checks(spec)
-    if _compiled_accepts(spec_checks, body):
-        return None
-    errors = list(spec_checks.request.iter_errors(body))
-    if not errors:
-        return None
-    # Report the shallowest broken rule first (a missing field before a bad
-    # nested value); among equals, schema order decides, so it is stable.
-    return _violation(spec, min(errors, key=lambda e: len(e.absolute_path)))
+    return None
 
 
 def find_violation(spec: ApiSpec, body: Any) -> Violation | None:
     """The first rule ``body`` breaks, or None when the server would accept it."""
-    return schema_violation(spec, body) or encoding_violation(body)
+    spec_checks = checks(spec)
+    if not _compiled_accepts(spec_checks, body):
+        errors = list(spec_checks.request.iter_errors(body))
+        if errors:
+            # Report the shallowest broken rule first (a missing field before a bad
+            # nested value); among equals, schema order decides, so it is stable.
+            return _violation(spec, min(errors, key=lambda e: len(e.absolute_path)))
+    return encoding_violation(body)
 
 
 def _compiled_accepts(spec_checks: SpecChecks, body: Any) -> bool:

@@ -9,10 +9,38 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("directory", metavar="DIR", help="the function directory (index.py + config.json)")
+    parser.add_argument(
+        "directory", metavar="DIR", help="the function directory (index.py or index.js, config.json if any)"
+    )
     parser.add_argument(
         "--timezone", default="UTC+8", help="time zone of the timer cron (default UTC+8, the platform's)"
     )
+
+
+NO_CONFIG_NOTE = (
+    "config.json: none ({path}). The function runs as on the platform without one: timeout 3s, "
+    "no envVariables, no timer trigger, and every cloud call (cloud.openapi...) is refused with "
+    "-604101. Fix, if it makes cloud calls: create config.json listing them, e.g. "
+    '{{"permissions": {{"openapi": ["logistics.updatePrinter"]}}}}'
+)
+
+
+def check_node_handler(directory: Path) -> list[str]:
+    """Problems with a Node function found without running it: node_modules and exports.main."""
+    from ..runtime.node import NodeSetupError, check_node_dir
+
+    problems: list[str] = []
+    try:
+        check_node_dir(directory)
+    except NodeSetupError as exc:
+        problems.append(str(exc))
+    source = (directory / "index.js").read_text(encoding="utf-8", errors="replace")
+    if "exports.main" not in source and "module.exports" not in source:
+        problems.append(
+            f"{directory / 'index.js'}: no exports.main. "
+            "Fix: export it, e.g. `exports.main = async (event, context) => { ... }`"
+        )
+    return problems
 
 
 def check_handler(entry: Path) -> list[str]:
@@ -62,11 +90,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --timezone: {exc}")
         return 1
     config_path = directory / "config.json"
-    try:
-        config = FunctionConfig.load(config_path)
-    except ConfigError as exc:
-        problems.append(str(exc))
-        config = None
+    config: FunctionConfig | None = None
+    if not config_path.exists():
+        notes.append(NO_CONFIG_NOTE.format(path=config_path))
+    else:
+        try:
+            config = FunctionConfig.load(config_path)
+        except ConfigError as exc:
+            problems.append(str(exc))
     if config is not None:
         registry = default_registry()
         for name in sorted(config.permissions):
@@ -95,7 +126,11 @@ def run(args: argparse.Namespace) -> int:
             upcoming = schedule.upcoming(datetime.now(UTC), 3)
             times = ", ".join(t.isoformat() for t in upcoming) or "never (no fire time left)"
             notes.append(f"trigger {trigger.name}: {trigger.cron!r} next at {times}")
-    problems += check_handler(directory / "index.py")
+    if not (directory / "index.py").exists() and (directory / "index.js").exists():
+        problems += check_node_handler(directory)
+        notes.append("language: node (index.js, run unmodified under node)")
+    else:
+        problems += check_handler(directory / "index.py")
     for problem in problems:
         print(f"error: {problem}")
     if problems:

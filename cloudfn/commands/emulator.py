@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import secrets
 
 from ..emulator.faults.cli import CLI_SYNTAX, parse_fault
 from ..emulator.faults.rules import FaultPlan, FaultSpecError
-from ..emulator.state import DEFAULT_APPID, DEFAULT_SECRET, SEED_OPENID, TOKEN_TTL_S, AppSeed, EmulatorState
+from ..emulator.state import (
+    DEFAULT_APPID,
+    DEFAULT_SECRET,
+    REQUEST_LOG_SIZE,
+    SEED_OPENID,
+    TOKEN_TTL_S,
+    AppSeed,
+    EmulatorState,
+)
+from ..listen import is_loopback
+from .exposure import warn_if_exposed
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +54,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--fault-seed", type=int, default=0, help="seed for probabilistic faults (same seed, same faults)"
+    )
+    parser.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help=(
+            "require 'Authorization: Bearer TOKEN' on the control API (/__emulator__/...); one is "
+            "generated and printed when --host is not a loopback address"
+        ),
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="the only directory the control API writes files in (default: a temporary one, removed at exit)",
+    )
+    parser.add_argument(
+        "--request-log-size",
+        type=int,
+        default=REQUEST_LOG_SIZE,
+        metavar="N",
+        help=f"answered requests kept in the request log, newest first out last (default {REQUEST_LOG_SIZE})",
     )
     parser.add_argument(
         "--cloudrun-whitelist",
@@ -93,11 +124,31 @@ def run(args: argparse.Namespace) -> int:
         if args.cloudrun_whitelist is None
         else [a.strip() for a in args.cloudrun_whitelist.split(",") if a.strip()]
     )
+    if args.request_log_size < 1:
+        raise SystemExit("--request-log-size: must be at least 1, e.g. --request-log-size 10000")
+    control_token = args.control_token
+    if control_token is None and not is_loopback(args.host):
+        control_token = secrets.token_urlsafe(24)
+        print(
+            f"cloudfn emulator: control token (generated): {control_token}\n"
+            f"  send 'Authorization: Bearer {control_token}' with every /__emulator__/ request",
+            flush=True,
+        )
+    warn_if_exposed(
+        "cloudfn emulator",
+        args.host,
+        "anyone who can reach the port can call the emulated WeChat APIs and /admin with the seeded "
+        "AppIDs and AppSecrets (--app, or the documented defaults), and read and change the emulator's state; the "
+        "control API (/__emulator__/) needs the control token",
+    )
     state = EmulatorState(
         seeds,
         token_ttl=args.token_ttl,
         faults=FaultPlan(rules, seed=args.fault_seed),
         cloudrun_whitelist=whitelist,
+        request_log_size=args.request_log_size,
+        control_token=control_token,
+        data_dir=args.data_dir,
     )
     serve(seeds, host=args.host, port=args.port, token_ttl=args.token_ttl, state=state)
     return 0

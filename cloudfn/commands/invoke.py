@@ -9,11 +9,19 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+
+from ..runtime.loader import DEFAULT_LOAD_TIMEOUT_S
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("directory", metavar="DIR", help="the function directory (index.py + config.json)")
+    parser.add_argument(
+        "directory",
+        metavar="DIR",
+        help="a function's directory (index.py or index.js, config.json if any), or a project's "
+        "(a folder of function folders, with --function)",
+    )
+    parser.add_argument("--function", metavar="NAME", help="the function of the project DIR to run")
     parser.add_argument(
         "--event",
         default="{}",
@@ -30,6 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout", type=float, help="seconds before the invocation fails (default: config.json's, else 3)"
+    )
+    parser.add_argument(
+        "--load-timeout",
+        type=float,
+        default=DEFAULT_LOAD_TIMEOUT_S,
+        help=f"seconds the module's top-level code may take to load (default {DEFAULT_LOAD_TIMEOUT_S:g})",
     )
 
 
@@ -60,23 +74,46 @@ def read_event(value: str) -> dict[str, Any]:
 
 
 async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
+    # What the function prints (at import, in the handler, from a thread still
+    # running after its timeout) is its log: stdout is kept for the result alone.
+    result_stream = sys.stdout
+    with contextlib.redirect_stdout(sys.stderr):
+        return await _invoke_quietly(args, event, result_stream)
+
+
+async def _invoke_quietly(args: argparse.Namespace, event: dict[str, Any], result_stream: TextIO) -> int:
     from ..emulator.state import SEED_OPENID
     from ..runtime.backend import configured, start_embedded_emulator
-    from ..runtime.invoke import invoke
-    from ..runtime.loader import FunctionLoadError, load_function
+    from ..runtime.project import Project, ProjectError
 
     async with contextlib.AsyncExitStack() as stack:
         runner_environ: dict[str, str] = {}
         default_openid = None
+        emulator = None
         if not configured():
-            _, runner_environ = await start_embedded_emulator(stack)
+            emulator, runner_environ = await start_embedded_emulator(stack)
             default_openid = SEED_OPENID
         try:
-            function = load_function(args.directory, runner_environ=runner_environ)
-        except FunctionLoadError as exc:
+            project = await Project.open(
+                args.directory,
+                emulator=emulator,
+                runner_environ=runner_environ,
+                only=args.function,
+                load_timeout=args.load_timeout,
+            )
+        except ProjectError as exc:
             print(f"cloudfn invoke: {exc}", file=sys.stderr)
             return 2
-        stack.push_async_callback(function.close)
+        stack.push_async_callback(project.close)
+        if args.function is None and not project.single:
+            names = ", ".join(project.functions)
+            print(
+                f"cloudfn invoke: {args.directory} is a project ({names}). "
+                f"Fix: add --function NAME, or give {args.directory}/NAME",
+                file=sys.stderr,
+            )
+            return 2
+        [name] = project.functions
         wx_context = {
             "OPENID": args.openid or default_openid,
             "APPID": args.appid or runner_environ.get("CLOUDFN_APPID") or os.environ.get("CLOUDFN_APPID"),
@@ -84,22 +121,23 @@ async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
             "SOURCE": args.source,
             "ENV": os.environ.get("TCB_ENV") or "local",
         }
-        # The handler's print() output is its log: keep stdout for the result alone.
-        with contextlib.redirect_stdout(sys.stderr):
-            result = await invoke(function, event, wx_context=wx_context, timeout=args.timeout)
+        result = await project.invoke(name, event, wx_context=wx_context, timeout=args.timeout)
     if result.result is not None or result.ok:
-        print(json.dumps(result.result, ensure_ascii=False), flush=True)
+        print(json.dumps(result.result, ensure_ascii=False), file=result_stream, flush=True)
     if result.ok:
         return 0
     if result.error_kind == "raised" and result.traceback:
         print(result.traceback, file=sys.stderr, end="")
     print(
-        f"cloudfn invoke: {function.name} failed (request {result.request_id}): {result.error}",
+        f"cloudfn invoke: {name} failed (request {result.request_id}): {result.error}",
         file=sys.stderr,
     )
     return 1
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..runtime.threads import exit_leaving_stuck_threads
+
     event = read_event(args.event)
-    return asyncio.run(_invoke(args, event))
+    # A plain def handler past its timeout, or a hung import, must not keep the process alive.
+    return exit_leaving_stuck_threads(asyncio.run(_invoke(args, event)))

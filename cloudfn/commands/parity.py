@@ -27,6 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"seconds per event and side (default {EVENT_TIMEOUT_S:g})",
     )
     parser.add_argument(
+        "--project",
+        metavar="DIR",
+        help="a cloudfunctions/ folder whose functions the compared ones call with callFunction",
+    )
+    parser.add_argument(
         "--transport",
         choices=PARITY_TRANSPORTS,
         default="https",
@@ -40,7 +45,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = asyncio.run(
             run_parity(
-                args.node_dir, args.py_dir, args.events, event_timeout=args.timeout, transport=args.transport
+                args.node_dir,
+                args.py_dir,
+                args.events,
+                event_timeout=args.timeout,
+                transport=args.transport,
+                project=args.project,
             )
         )
     except ParityError as exc:

@@ -11,9 +11,15 @@ import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..runtime.http_trigger import MAX_EVENT_BYTES
+    from ..runtime.http_trigger import BODY_TIMEOUT_S, MAX_EVENT_BYTES
+    from ..runtime.loader import DEFAULT_LOAD_TIMEOUT_S
 
-    parser.add_argument("directory", metavar="DIR", help="the function directory (index.py + config.json)")
+    parser.add_argument(
+        "directory",
+        metavar="DIR",
+        help="a function's directory (index.py or index.js, config.json if any), or a project's "
+        "(a folder of function folders, each served at POST /<name>)",
+    )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 in a container)"
     )
@@ -33,6 +39,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"largest event accepted (default {MAX_EVENT_BYTES})",
     )
     parser.add_argument(
+        "--body-timeout",
+        type=float,
+        default=BODY_TIMEOUT_S,
+        help=f"seconds a request body may take to arrive (default {BODY_TIMEOUT_S:g})",
+    )
+    parser.add_argument(
+        "--load-timeout",
+        type=float,
+        default=DEFAULT_LOAD_TIMEOUT_S,
+        help=f"seconds the module's top-level code may take to load (default {DEFAULT_LOAD_TIMEOUT_S:g})",
+    )
+    parser.add_argument(
         "--timezone", default="UTC+8", help="time zone of the timer cron (default UTC+8, the platform's)"
     )
     parser.add_argument("--no-timers", action="store_true", help="do not run config.json's timer trigger")
@@ -48,8 +66,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 async def _serve(args: argparse.Namespace) -> int:
     from ..runtime.backend import configured, start_embedded_emulator
     from ..runtime.cron import CronError, parse_timezone
-    from ..runtime.http_trigger import ServeOptions, serve_function
-    from ..runtime.loader import FunctionLoadError, load_function
+    from ..runtime.http_trigger import ServeOptions, serve_project
+    from ..runtime.project import Project, ProjectError
+    from .exposure import warn_if_exposed
 
     try:
         tz = parse_timezone(args.timezone)
@@ -58,6 +77,7 @@ async def _serve(args: argparse.Namespace) -> int:
         return 2
     async with contextlib.AsyncExitStack() as stack:
         runner_environ: dict[str, str] = {}
+        emulator = None
         if args.emulator:
             emulator, runner_environ = await start_embedded_emulator(stack)
             print(
@@ -71,27 +91,41 @@ async def _serve(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         try:
-            function = load_function(args.directory, runner_environ=runner_environ)
-        except FunctionLoadError as exc:
+            project = await Project.open(
+                args.directory,
+                emulator=emulator,
+                runner_environ=runner_environ,
+                load_timeout=args.load_timeout,
+            )
+        except ProjectError as exc:
             print(f"cloudfn serve: {exc}", file=sys.stderr)
             return 2
+        stack.push_async_callback(project.close)
         options = ServeOptions(
             max_event_bytes=args.max_event_bytes,
+            body_timeout=args.body_timeout,
             timeout=args.timeout,
             debug=args.debug,
             timers=not args.no_timers,
             tz=tz,
         )
+        warn_if_exposed(
+            "cloudfn serve",
+            args.host,
+            f"anyone who can reach the port can invoke {', '.join(project.functions)} with any event and choose "
+            "its WX context (OPENID, APPID, UNIONID...) through x-wx-* headers; only the Cloud Run "
+            "gateway should be able to",
+        )
         try:
-            await serve_function(
-                function,
+            await serve_project(
+                project,
                 host=args.host,
                 port=args.port,
                 options=options,
                 announce=lambda line: print(line, flush=True),
             )
         except CronError as exc:
-            print(f"cloudfn serve: {function.config.path}: triggers: {exc}", file=sys.stderr)
+            print(f"cloudfn serve: {args.directory}: triggers: {exc}", file=sys.stderr)
             return 2
         except OSError as exc:
             print(
@@ -109,4 +143,6 @@ def run(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    return asyncio.run(_serve(args))
+    from ..runtime.threads import exit_leaving_stuck_threads
+
+    return exit_leaving_stuck_threads(asyncio.run(_serve(args)))

@@ -26,17 +26,30 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 from google.protobuf.message import DecodeError
 
+from ..api.media import loggable
 from ..api.registry import Registry
 from ..errors import API_NOT_FOUND, NO_PERMISSION
 from ..proto import CommApiData, CommOpenApiResp
-from .dispatch import answer
+from .callfunction import invoke_function_action
+from .dispatch import Reply, reply
 from .errors import ApiError
 from .faults.middleware import inject_faults
-from .http import STATE, error_answer, new_rid, record
+from .functions import secret_id_of
+from .http import (
+    STATE,
+    UnreadableJson,
+    control_refusal,
+    error_answer,
+    new_rid,
+    parse_json,
+    read_control_options,
+    record,
+)
 from .namespace import AdminAction, AdminCall
-from .namespaces import ADMIN_ACTIONS, HANDLERS
+from .namespaces import ADMIN_ACTIONS
 
 log = logging.getLogger("cloudfn.emulator.admin")
 
@@ -75,20 +88,43 @@ async def read_form(request: web.Request) -> dict[str, bytes]:
         )
     fields: dict[str, bytes] = {}
     total = 0
-    reader = await request.multipart()
-    while (part := await reader.next()) is not None:
-        if not isinstance(part, BodyPartReader):
-            continue
-        chunks = []
-        # The body may be chunked (no Content-Length): count as we read.
-        while chunk := await part.read_chunk():
-            total += len(chunk)
-            if total > MAX_FORM_BYTES:
-                raise PlatformError("INVALID_PARAM", f"request body larger than {MAX_FORM_BYTES} bytes")
-            chunks.append(chunk)
-        if part.name:
-            fields[part.name] = b"".join(chunks)
+    try:
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                continue
+            chunks = []
+            # The body may be chunked (no Content-Length): count as we read.
+            while chunk := await part.read_chunk():
+                total += len(chunk)
+                if total > MAX_FORM_BYTES:
+                    raise PlatformError("INVALID_PARAM", f"request body larger than {MAX_FORM_BYTES} bytes")
+                chunks.append(chunk)
+            if part.name:
+                fields[part.name] = b"".join(chunks)
+    except (ValueError, AssertionError, LookupError, HttpProcessingError) as exc:
+        # aiohttp's multipart reader raises these for a missing or wrong boundary,
+        # a cut body or malformed part headers.
+        raise PlatformError(
+            "INVALID_PARAM",
+            f"/admin body: not a multipart form with the boundary its Content-Type names ({exc}). "
+            "Fix: send multipart/form-data with a boundary= matching the parts",
+        ) from None
     return fields
+
+
+async def read_json_params(request: web.Request) -> dict[str, Any]:
+    """A JSON action's body (``functions.invokeFunction``): an object with ``action``."""
+    raw = await request.read()
+    if len(raw) > MAX_FORM_BYTES:
+        raise PlatformError("INVALID_PARAM", f"request body larger than {MAX_FORM_BYTES} bytes")
+    try:
+        params = json.loads(raw)
+    except (UnicodeDecodeError, ValueError):
+        params = None
+    if not isinstance(params, dict):
+        raise PlatformError("INVALID_PARAM", "/admin: a JSON body must be an object with an action")
+    return params
 
 
 def body_from_pairs(data: CommApiData) -> dict[str, Any]:
@@ -96,11 +132,12 @@ def body_from_pairs(data: CommApiData) -> dict[str, Any]:
     body: dict[str, Any] = {}
     for pair in data.openapiData.pairs:
         if pair.contenttype or pair.filename:
-            # Media parameters are raw bytes; no emulated API takes one yet.
-            raise ApiError(47001, "data format error")
+            # A media parameter: the file's bytes as they are, with their type and name.
+            body[pair.key] = {"contentType": pair.contenttype, "value": pair.value, "fileName": pair.filename}
+            continue
         try:
-            body[pair.key] = json.loads(pair.value.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            body[pair.key] = parse_json(pair.value)
+        except UnreadableJson:
             raise ApiError(47001, "data format error") from None
     return body
 
@@ -124,16 +161,33 @@ async def open_api(call: AdminCall) -> web.Response:
     if call.permissions is not None and api not in call.permissions:
         return refuse(NO_PERMISSION)
     spec = request.config_dict[REGISTRY].get(api)
-    if spec is None or spec.name not in HANDLERS or data.apiType != CommApiData.OPEN_API:
+    if spec is None or data.apiType != CommApiData.OPEN_API:
         return refuse(API_NOT_FOUND)
     appid = data.appid or call.appid or state.seeds[0].appid
     body: dict[str, Any] | None = None
+    answered: Reply | None = None
     try:
         body = body_from_pairs(data)
-        payload = answer(spec, state.app(appid), body)
+        answered = reply(spec, state.app(appid), body, state.stubs)
+        payload = answered.payload
     except ApiError as exc:
         payload = error_answer(exc.errcode, exc.errmsg)
-    record(request, status=200, response=payload, api=api, appid=appid, body=body, function=call.function)
+    record(
+        request,
+        status=200,
+        response=payload,
+        api=api,
+        appid=appid,
+        body={k: loggable(v) for k, v in body.items()} if body is not None else None,
+        function=call.function,
+        answered=answered.source if answered is not None else None,
+    )
+    if answered is not None and answered.binary is not None:
+        return protobuf_response(
+            CommOpenApiResp(
+                respData=answered.binary.data, contentType=answered.binary.content_type, httpCode=200
+            )
+        )
     return protobuf_response(
         CommOpenApiResp(
             respData=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
@@ -144,23 +198,34 @@ async def open_api(call: AdminCall) -> web.Response:
 
 
 # The /admin action table: the form's ``action`` -> its handler. Namespaces add theirs.
-ACTIONS: Mapping[str, AdminAction] = {"wx.openApi": open_api, **ADMIN_ACTIONS}
+ACTIONS: Mapping[str, AdminAction] = {
+    "wx.openApi": open_api,
+    "functions.invokeFunction": invoke_function_action,
+    **ADMIN_ACTIONS,
+}
 
 
 async def admin(request: web.Request) -> web.Response:
     state = request.config_dict[STATE]
+    form: dict[str, bytes] = {}
+    params: dict[str, Any] = {}
     try:
-        form = await read_form(request)
+        if request.content_type == _JSON_CONTENT_TYPE:
+            params = await read_json_params(request)
+            action = str(params.get("action") or "")
+        else:
+            form = await read_form(request)
+            action = form.get("action", b"").decode("utf-8", errors="replace")
     except PlatformError as exc:
         return platform_error(exc.code, exc.message)
-    action = form.get("action", b"").decode("utf-8", errors="replace")
     run = ACTIONS.get(action)
     if run is None:
         return platform_error(
             "INVALID_PARAM",
             f"action: the emulator answers {', '.join(sorted(ACTIONS))} on /admin, got {action or 'none'!r}",
         )
-    caller = state.functions.caller(request.headers.get("Authorization"))
+    authorization = request.headers.get("Authorization")
+    caller = state.functions.caller(authorization)
     call = AdminCall(
         request=request,
         state=state,
@@ -169,6 +234,8 @@ async def admin(request: web.Request) -> web.Response:
         function=caller.name if caller else None,
         permissions=caller.permissions if caller else None,
         appid=caller.appid if caller else None,
+        params=params,
+        secret_id=secret_id_of(authorization),
     )
     return await run(call)
 
@@ -192,25 +259,27 @@ async def functions(request: web.Request) -> web.Response:
     known = state.functions
     if request.method == "GET":
         return web.json_response({"functions": [g.public() for g in known.by_secret_id.values()]})
-    try:
-        options = await request.json()
-    except ValueError:
-        options = None
-    if not isinstance(options, dict):
-        raise web.HTTPBadRequest(
-            text='body: a JSON object like {"name": "update_printer", "permissions": ["logistics.updatePrinter"]}'
-        )
+    if request.method != "POST":
+        raise web.HTTPMethodNotAllowed(request.method, ["GET", "POST"])
+    options = await read_control_options(request)
     name, permissions, appid = options.get("name"), options.get("permissions"), options.get("appid")
     if not isinstance(name, str) or not name:
-        raise web.HTTPBadRequest(text="name: the function's name, a non-empty string")
-    if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
-        raise web.HTTPBadRequest(
-            text="permissions: the config.json permissions.openapi list of API names, e.g. "
-            '["logistics.updatePrinter"]'
+        raise control_refusal(
+            400,
+            'name: the function\'s name, a non-empty string. Fix: e.g. {"name": "update_printer", '
+            '"permissions": ["logistics.updatePrinter"]}',
         )
-    if appid is not None and appid not in state.apps:
-        raise web.HTTPBadRequest(text=f"appid: {appid} is not an app of this emulator; omit it or add it")
-    return web.json_response(known.register(name, permissions, appid).public())
+    if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
+        raise control_refusal(
+            400,
+            "permissions: the config.json permissions.openapi list of API names. Fix: e.g. "
+            '["logistics.updatePrinter"]',
+        )
+    if appid is not None and (not isinstance(appid, str) or appid not in state.apps):
+        raise control_refusal(
+            400, f"appid: {str(appid)[:80]} is not an app of this emulator. Fix: omit it or add the app"
+        )
+    return web.json_response(known.register(name, permissions, appid).issued())
 
 
 __all__ = ["ACTIONS", "ADMIN_PATH", "admin_channel", "control_routes"]

@@ -34,7 +34,12 @@ def create_emulator_app(
     registry = registry or default_registry()
     # Request bodies are limited by the application that reads the connection: the root.
     root = web.Application(client_max_size=MAX_BODY_BYTES)
-    root[STATE] = state or EmulatorState()
+    root[STATE] = state = state or EmulatorState()
+
+    async def remove_data_dir(_: web.Application) -> None:
+        state.close()
+
+    root.on_cleanup.append(remove_data_dir)
     mount_paths(root, wechat.wechat_channel(registry))
     mount_paths(root, admin.admin_channel(registry))
     root.add_subapp(cloudrun.PREFIX, cloudrun.cloudrun_channel(registry))

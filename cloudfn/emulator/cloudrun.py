@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from pathlib import Path
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -27,12 +28,23 @@ from aiohttp.typedefs import Handler
 from ..api.registry import ApiSpec, Registry
 from ..atomic_file import write_atomically
 from ..cloudrun_protocol import NOT_WHITELISTED, SEQID_HEADER
-from .dispatch import answer
+from .dispatch import reply
 from .errors import ApiError
 from .faults.middleware import inject_faults
-from .http import API, APPID, STATE, Answer, Route, answering, error_answer, json_response, read_json_object
-from .namespaces import HANDLERS
+from .http import (
+    API,
+    APPID,
+    STATE,
+    Answer,
+    Route,
+    answering,
+    control_refusal,
+    error_answer,
+    json_response,
+    read_control_options,
+)
 from .state import EmulatorState, Token
+from .wechat import answered, read_api_body
 
 PREFIX = "/__cloudrun__"
 
@@ -66,11 +78,8 @@ def open_api_route(spec: ApiSpec) -> Route:
         request[APPID] = caller.appid
         if not whitelisted(state.cloudrun_whitelist, spec):
             return error_answer(NOT_WHITELISTED, "api not in whitelist"), 200
-        if spec.method == "POST":
-            body = await read_json_object(request)
-        else:
-            body = {k: v for k, v in request.query.items() if k != "from_appid"}
-        return answer(spec, caller, body), 200
+        body = await read_api_body(request, spec)
+        return answered(request, reply(spec, caller, body, state.stubs)), 200
 
     return route
 
@@ -88,8 +97,7 @@ def cloudrun_channel(registry: Registry) -> web.Application:
     # Faults first: a faulted answer comes from the gateway, without the service's seqid.
     channel = web.Application(middlewares=[inject_faults, add_seqid])
     for spec in registry:
-        if spec.name in HANDLERS:
-            channel.router.add_route("*", spec.path, answering(open_api_route(spec)), name=spec.name)
+        channel.router.add_route("*", spec.path, answering(open_api_route(spec)), name=spec.name)
     return channel
 
 
@@ -100,11 +108,12 @@ control_routes = web.RouteTableDef()
 
 @control_routes.post("/cloudrun/whitelist")
 async def set_whitelist(request: web.Request) -> web.Response:
-    document = await request.json() if request.can_read_body else {}
-    apis = document.get("apis") if isinstance(document, dict) else None
+    document = await read_control_options(request)
+    apis = document.get("apis")
     if apis is not None and not (isinstance(apis, list) and all(isinstance(a, str) for a in apis)):
-        raise web.HTTPBadRequest(
-            text='apis: a list of API names or paths, or null for all. Fix: {"apis": ["logistics.getPrinter"]}'
+        raise control_refusal(
+            400,
+            'apis: a list of API names or paths, or null for all. Fix: {"apis": ["logistics.getPrinter"]}',
         )
     request.config_dict[STATE].cloudrun_whitelist = None if apis is None else set(apis)
     return json_response({"whitelist": apis})
@@ -112,18 +121,53 @@ async def set_whitelist(request: web.Request) -> web.Response:
 
 @control_routes.post("/cloudrun/token")
 async def issue_token(request: web.Request) -> web.Response:
-    document = await request.json() if request.can_read_body else {}
-    if not isinstance(document, dict):
-        raise web.HTTPBadRequest(text="body must be a JSON object")
+    document = await read_control_options(request)
     state = request.config_dict[STATE]
+    appid = document.get("appid")
+    if appid is not None and not isinstance(appid, str):
+        raise control_refusal(400, 'appid: must be an AppID string, or omitted. Fix: {"appid": "wx..."}')
+    # The file is checked before the token is issued: a refused request changes nothing.
+    target = owned_file(state, document["path"]) if document.get("path") is not None else None
     try:
-        token = issue_cloudbase_token(state, document.get("appid"))
+        token = issue_cloudbase_token(state, appid)
     except ApiError as exc:
-        raise web.HTTPBadRequest(text=f"appid: {exc.errmsg}") from None
-    if document.get("path"):
+        raise control_refusal(400, f"appid: {exc.errmsg}. Fix: give one of the emulator's apps") from None
+    answer: dict[str, object] = {"token": token.value, "expires_in": int(token.expires_at - state.clock())}
+    if target is not None:
         # Atomically, as the platform must: a reader never sees half a token.
-        write_atomically(str(document["path"]), token.value.encode(), temp_prefix=".cloudbase-")
-    return json_response({"token": token.value, "expires_in": int(token.expires_at - state.clock())})
+        try:
+            write_atomically(target, token.value.encode(), temp_prefix=".cloudbase-")
+        except OSError as exc:
+            raise control_refusal(
+                400, f"path: cannot write {target} ({exc.strerror}). Fix: give another file name"
+            ) from None
+        answer["path"] = str(target)
+    return json_response(answer)
+
+
+def owned_file(state: EmulatorState, given: object) -> Path:
+    """``given`` as a file inside the emulator's data directory, or a 400 naming the rule and the fix.
+
+    A relative path is taken inside the directory; an absolute one must lie in
+    it (symbolic links resolved), so the control API never writes elsewhere.
+    """
+    root = state.data_dir()
+    fix = (
+        f'Fix: give a file name inside it, e.g. {{"path": "cloudbase_access_token"}} (written to '
+        f"{root / 'cloudbase_access_token'}), or start the emulator with --data-dir DIR"
+    )
+    if not isinstance(given, str) or not given.strip() or "\x00" in given:
+        raise control_refusal(400, f"path: must be a file name (a non-empty string). {fix}")
+    target = (root / given).resolve()
+    if not target.is_relative_to(root) or target == root:
+        raise control_refusal(
+            400,
+            f"path: {given[:200]} is outside the emulator's data directory {root}; the control API "
+            f"writes files only there. {fix}",
+        )
+    if target.is_dir():
+        raise control_refusal(400, f"path: {given[:200]} is a directory, not a file. {fix}")
+    return target
 
 
 __all__ = ["PREFIX", "cloudrun_channel", "control_routes"]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from .binary import Binary
     from .state import AppState, EmulatorState
 
 
@@ -26,13 +27,14 @@ class AppModel(Protocol):
 
 
 # (the calling app, a body that passed the API's request schema) -> the answer's fields
-# (errcode/errmsg are added by the dispatcher); raise ApiError for a rule beyond the schema.
-Handler = Callable[["AppState", dict[str, Any]], dict[str, Any]]
+# (errcode/errmsg are added by the dispatcher), or bytes (an image) as a Binary;
+# raise ApiError for a rule beyond the schema.
+Handler = Callable[["AppState", dict[str, Any]], "dict[str, Any] | Binary"]
 
 
 @dataclass(frozen=True)
 class AdminCall:
-    """One ``POST /admin`` request, its multipart form read: what an /admin action gets."""
+    """One ``POST /admin`` request, its multipart form (or JSON body) read: what an /admin action gets."""
 
     request: web.Request
     state: EmulatorState
@@ -41,6 +43,9 @@ class AdminCall:
     function: str | None  # the registered function that signed the request, if any
     permissions: frozenset[str] | None  # its config.json permissions (None: not checked)
     appid: str | None  # the app the function is registered for, if any
+    # A JSON action's body (the SDK sends functions.invokeFunction as JSON, not a form).
+    params: Mapping[str, Any] = field(default_factory=dict)
+    secret_id: str | None = None  # the SecretId that signed the request
 
 
 # An /admin action (``wx.openApi``, ``database.queryDocument``, ...): the call in, the answer out.

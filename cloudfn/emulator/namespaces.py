@@ -21,11 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .calls import NAMESPACES as CALL_NAMESPACES
 from .logistics import LOGISTICS
 from .namespace import AdminAction, Handler, Namespace
 
 NAMESPACES: Mapping[str, Namespace] = {
     LOGISTICS.name: LOGISTICS,
+    **{namespace.name: namespace for namespace in CALL_NAMESPACES},
 }
 
 # Every API handler of every namespace, by API name.

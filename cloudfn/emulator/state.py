@@ -8,16 +8,22 @@ clock lets tests make tokens expire without waiting.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
+import shutil
+import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .credentials import same_secret
 from .errors import ApiError
 from .faults.rules import FaultPlan
-from .functions import FunctionRegistry
+from .functions import FunctionRegistry, ProjectFunctions
 from .namespaces import NAMESPACES
 
 if TYPE_CHECKING:
@@ -98,6 +104,10 @@ class AppSeed:
     users: tuple[str, ...] = ()
 
 
+# How many answered requests the log keeps (each entry holds at most 4 KiB of body).
+REQUEST_LOG_SIZE = 10_000
+
+
 class EmulatorState:
     """Everything the emulator knows; reset() returns it to the seeded start."""
 
@@ -109,6 +119,9 @@ class EmulatorState:
         clock: Clock | None = None,
         faults: FaultPlan | None = None,
         cloudrun_whitelist: Iterable[str] | None = None,
+        request_log_size: int = REQUEST_LOG_SIZE,
+        control_token: str | None = None,
+        data_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         seeds = list(apps) or [AppSeed(DEFAULT_APPID, DEFAULT_SECRET, (SEED_OPENID,))]
         self.seeds = seeds
@@ -116,11 +129,23 @@ class EmulatorState:
         self.clock = clock or Clock()
         self.apps: dict[str, AppState] = {}
         self.tokens: dict[str, Token] = {}
-        self.requests: list[RequestLogEntry] = []
+        # Deployment settings, kept by reset(): the token the control API asks for
+        # (None: none), and the only directory it writes files in (a temporary
+        # one, made on first use, when not given).
+        self.control_token = control_token
+        self._data_dir = Path(data_dir).resolve() if data_dir is not None else None
+        self._owns_data_dir = False
+        # A ring: the newest ``request_log_size`` entries; reset() empties it.
+        self.requests: deque[RequestLogEntry] = deque(maxlen=request_log_size)
+        self.request_seq = 0  # the seq of the last entry; keeps counting past the ring's end
         self.token_requests = 0
+        # API name -> a stub answer (JSON object, Binary, or a callable of the body): see dispatch.
+        self.stubs: dict[str, Any] = {}
         self.faults = faults or FaultPlan()
         # Deployment, not world state: reset() keeps the registered functions.
         self.functions = FunctionRegistry()
+        # The functions a runner attached, so callFunction reaches them (also deployment).
+        self.project = ProjectFunctions()
         # APIs the Cloud Run open-API channel may call (None: all), see cloudrun.py.
         self.cloudrun_whitelist: set[str] | None = (
             None if cloudrun_whitelist is None else set(cloudrun_whitelist)
@@ -130,10 +155,27 @@ class EmulatorState:
     def reset(self) -> None:
         self.apps = {s.appid: new_app(s.appid, s.secret, s.users, self.clock) for s in self.seeds}
         self.tokens = {}
-        self.requests = []
+        self.requests.clear()
+        self.request_seq = 0
         self.token_requests = 0
+        self.stubs = {}
         self.clock.offset = 0.0
         self.faults.reset()
+
+    def data_dir(self) -> Path:
+        """The directory the control API writes files in (created on first use)."""
+        if self._data_dir is None:
+            self._data_dir = Path(tempfile.mkdtemp(prefix="cloudfn-emulator-")).resolve()
+            self._owns_data_dir = True
+        self._data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return self._data_dir
+
+    def close(self) -> None:
+        """Remove the data directory if the emulator made it (a given one is the user's)."""
+        if self._owns_data_dir and self._data_dir is not None:
+            shutil.rmtree(self._data_dir, ignore_errors=True)
+            self._data_dir = None
+            self._owns_data_dir = False
 
     def app(self, appid: str) -> AppState:
         try:
@@ -148,8 +190,10 @@ class EmulatorState:
             raise ApiError(41002, "appid missing")
         if not secret:
             raise ApiError(41004, "appsecret missing")
+        if not isinstance(appid, str):  # a JSON list or object: no app has it
+            raise ApiError(40013, "invalid appid")
         app = self.app(appid)
-        if not secrets.compare_digest(app.secret, secret):
+        if not same_secret(app.secret, secret):
             raise ApiError(40125, "invalid appsecret")
         return app
 
@@ -223,6 +267,41 @@ class EmulatorState:
                 token.expires_at = now
         return len(ended)
 
+    # -- arranging state (control API, pytest fixture, an example's emulator.json) --
+
+    def stub(self, api: str, answer: Any) -> None:
+        """Answer ``api`` with ``answer`` from now until reset: a JSON object (an ``errcode``
+        makes it an error), a :class:`~.binary.Binary`, or a callable of the request body."""
+        self.stubs[api] = answer
+
+    def arrange(self, document: dict[str, Any], appid: str | None = None) -> None:
+        """Apply an arrangement (the ``emulator.json`` format) to one app (default: the first).
+
+        ``{"users": [openid, ...], "stubs": {api: answer}, "<namespace>": {...}}``,
+        the namespace sections as :func:`.calls.arrange` documents them.
+        """
+        from .calls import arrange as arrange_namespaces
+
+        if not isinstance(document, dict):
+            raise ValueError("an arrangement is a JSON object")
+        app = self.app(appid or self.seeds[0].appid)
+        rest = {k: v for k, v in document.items() if k not in ("users", "stubs")}
+        users = document.get("users", [])
+        if not isinstance(users, list) or not all(isinstance(u, str) and u for u in users):
+            raise ValueError('users: a list of openids, e.g. ["oUser1"]')
+        stubs = document.get("stubs", {})
+        if not isinstance(stubs, dict):
+            raise ValueError('stubs: an object of API name -> answer, e.g. {"ocr.idcard": {"name": "..."}}')
+        try:
+            arrange_namespaces(app, rest)
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"arrangement: a field is missing or of the wrong type ({exc})") from None
+        app.users.update(users)
+        # A user granted a subscription is a user of the app.
+        granted = rest.get("subscribeMessage", {}).get("subscriptions", [])
+        app.users.update(str(g["openid"]) for g in granted if isinstance(g, dict) and "openid" in g)
+        self.stubs.update(stubs)
+
     # -- inspection ------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:
@@ -235,4 +314,5 @@ class EmulatorState:
                 "issued": self.token_requests,
             },
             "faults": self.faults.snapshot(),
+            "stubs": sorted(self.stubs),
         }

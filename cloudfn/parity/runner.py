@@ -16,6 +16,7 @@ other side. Compared, as text:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
@@ -32,20 +33,32 @@ from ..emulator.dispatch import answer
 from ..emulator.http import RequestLogEntry
 from ..emulator.server import RunningEmulator, run_emulator
 from ..emulator.state import EmulatorState
-from ..errors import CloudSDKError, ConfigError
+from ..errors import CloudSDKError
+from ..runtime.backend import emulator_environ
 from ..runtime.invoke import InvocationResult, invoke
-from ..runtime.loader import CloudFunction, load_function
+from ..runtime.loader import CloudFunction, FunctionLoadError, load_config, load_function
+from ..runtime.node import (
+    NodeFunction,
+    NodeOutcome,
+    NodeSetupError,
+    check_node_dir,
+    find_node,
+    node_platform_environ,
+)
+from ..runtime.project import Project, ProjectError
 from .events import EventCase, load_events
-from .node import NodeFunction, NodeOutcome, ParityError, check_node_dir, find_node
+from .node import ParityError
 from .options import EVENT_TIMEOUT_S, PARITY_TRANSPORTS
 
 PARITY_ENV = "cloudfn-parity"
 _RID = re.compile(r"( rid: )[^\"\\\s]*")
+# callFunction's results and errors carry the invocation's request id (requestID / requestId).
+_REQUEST_ID = re.compile(r'("requestI[Dd]":")[^"]*')
 
 
 def mask_rid(text: str) -> str:
-    """Blank the request id after `` rid: ``: the one value that is random by nature."""
-    return _RID.sub(r"\1<rid>", text)
+    """Blank the request ids (after `` rid: ``, and callFunction's): the values random by nature."""
+    return _REQUEST_ID.sub(r"\1<rid>", _RID.sub(r"\1<rid>", text))
 
 
 def to_json_text(value: Any) -> str:
@@ -72,7 +85,7 @@ def accepted_calls(requests: list[RequestLogEntry]) -> list[list[Any]]:
 def side_effects(state: EmulatorState) -> dict[str, Any]:
     # Tokens are left out of "the world": the HTTPS transport fetches them, the
     # Node SDK's channel needs none; neither changes what the function did.
-    return {"accepted": accepted_calls(state.requests), "state": state.snapshot()["apps"]}
+    return {"accepted": accepted_calls(list(state.requests)), "state": state.snapshot()["apps"]}
 
 
 @dataclass
@@ -140,7 +153,7 @@ def apply_setup(state: EmulatorState, case: EventCase) -> None:
                 f"line {case.line}: setup[{i}] was refused by the emulator ({reply.get('errcode')} "
                 f"{reply.get('errmsg')}). Fix: give a body the API accepts"
             )
-    state.requests = []
+    state.requests.clear()
 
 
 async def register(emulator: RunningEmulator, name: str, config: FunctionConfig) -> dict[str, Any]:
@@ -164,25 +177,17 @@ def node_environment(emulator: RunningEmulator, grant: Mapping[str, Any]) -> dic
     signs with ``TENCENTCLOUD_SECRETID``/``SECRETKEY`` (the SecretId names the
     function to the emulator) and sends ``TCB_ENV`` as ``env``.
     """
-    return {
-        "TCB_CONTEXT_CNFG": json.dumps({"URL": f"{emulator.base_url}/admin"}),
-        "TENCENTCLOUD_SECRETID": grant["secret_id"],
-        "TENCENTCLOUD_SECRETKEY": grant["secret_key"],
-        "TCB_ENV": PARITY_ENV,
-        "SCF_NAMESPACE": PARITY_ENV,
-        # As in a real cloud function: the SDK then skips probing Tencent Cloud's metadata server.
-        "TENCENTCLOUD_RUNENV": "SCF",
-    }
+    return node_platform_environ(f"{emulator.base_url}/admin", grant, PARITY_ENV)
 
 
 def python_environment(
-    emulator: RunningEmulator, config_path: Path, transport: str, grant: Mapping[str, Any] | None
+    emulator: RunningEmulator, config: FunctionConfig, transport: str, grant: Mapping[str, Any] | None
 ) -> dict[str, str]:
     values = {
         "CLOUDFN_BASE_URL": emulator.base_url,
         "CLOUDFN_APPID": emulator.appid,
         "CLOUDFN_SECRET": emulator.secret,
-        "CLOUDFN_CONFIG": str(config_path),
+        "CLOUDFN_CONFIG": config.environ_value(),
         "TCB_ENV": PARITY_ENV,
         "CLOUDFN_TRANSPORT": transport,
     }
@@ -192,9 +197,10 @@ def python_environment(
 
 
 def _load_config(directory: Path) -> FunctionConfig:
+    """The function's config.json; none at all is a function the platform runs without one."""
     try:
-        return FunctionConfig.load(directory)
-    except ConfigError as exc:
+        return load_config(directory)
+    except FunctionLoadError as exc:
         raise ParityError(str(exc)) from None
 
 
@@ -208,18 +214,38 @@ class ParityPlan:
     py_config: FunctionConfig
     cases: list[EventCase]
     transport: str
+    project: Path | None = None
 
 
-def plan(node_dir: str | Path, py_dir: str | Path, events_path: str | Path, transport: str) -> ParityPlan:
+def plan(
+    node_dir: str | Path,
+    py_dir: str | Path,
+    events_path: str | Path,
+    transport: str,
+    project: str | Path | None = None,
+) -> ParityPlan:
     if transport not in PARITY_TRANSPORTS:
         raise ParityError(f"--transport: must be one of {', '.join(PARITY_TRANSPORTS)}, got {transport!r}")
     node_path, py_path = Path(node_dir).resolve(), Path(py_dir).resolve()
     cases = load_events(events_path)
-    find_node()
-    check_node_dir(node_path)
+    try:
+        find_node()
+        check_node_dir(node_path)
+    except NodeSetupError as exc:
+        raise ParityError(str(exc)) from None
     if not (py_path / "index.py").is_file():
         raise ParityError(f"{py_path}/index.py: no such file. Fix: pass the Python port's directory")
-    return ParityPlan(node_path, py_path, _load_config(node_path), _load_config(py_path), cases, transport)
+    project_path = None
+    if project is not None:
+        project_path = Path(project).resolve()
+        if not project_path.is_dir():
+            raise ParityError(
+                f"--project: {project_path}: no such directory. Fix: pass the cloudfunctions/ folder "
+                "whose functions the compared ones call"
+            )
+    return ParityPlan(
+        node_path, py_path, _load_config(node_path), _load_config(py_path), cases, transport, project_path
+    )
 
 
 async def run_parity(
@@ -229,18 +255,34 @@ async def run_parity(
     *,
     event_timeout: float = EVENT_TIMEOUT_S,
     transport: str = "https",
+    project: str | Path | None = None,
 ) -> ParityReport:
-    """Run every event through both functions on one emulator; raises ParityError on bad input."""
-    p = plan(node_dir, py_dir, events_path, transport)
+    """Run every event through both functions on one emulator; raises ParityError on bad input.
+
+    With ``project`` (a cloudfunctions/ folder) the emulator knows its functions, so
+    ``callFunction`` from either side reaches them.
+    """
+    p = plan(node_dir, py_dir, events_path, transport, project)
     verdicts: list[Verdict] = []
-    async with run_emulator() as emulator:
+    async with run_emulator() as emulator, contextlib.AsyncExitStack() as stack:
+        if p.project is not None:
+            try:
+                served = await Project.open(
+                    p.project, emulator=emulator, runner_environ=emulator_environ(emulator), env=PARITY_ENV
+                )
+            except ProjectError as exc:
+                raise ParityError(f"--project: {exc}") from None
+            stack.push_async_callback(served.close)
         node_grant = await register(emulator, p.node_dir.name, p.node_config)
         py_grant = await register(emulator, p.py_dir.name, p.py_config) if transport == "tcb" else None
         node = NodeFunction(p.node_dir, node_environment(emulator, node_grant))
-        await node.start()
+        try:
+            await node.start()
+        except NodeSetupError as exc:
+            raise ParityError(str(exc)) from None
         try:
             # Laid over os.environ for the port alone (cloudfn.environment); the process's is untouched.
-            environ = python_environment(emulator, p.py_dir / "config.json", transport, py_grant)
+            environ = python_environment(emulator, p.py_config, transport, py_grant)
             try:
                 function = load_function(p.py_dir, runner_environ=environ)
             except Exception as exc:

@@ -12,11 +12,11 @@ import asyncio
 import contextvars
 import inspect
 import json
+import math
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -24,24 +24,17 @@ from .. import environment
 from ..errors import CloudSDKError
 from .context import wx_context_scope
 from .loader import CloudFunction
+from .threads import run_in_daemon_thread
 
 FUNCTION_TIMEOUT_S = 3.0  # the platform's default when config.json sets no timeout
 DEFAULT_MEMORY_MB = 256  # the platform's default memory limit
-# Sync handlers run in these threads; a timed-out one keeps its thread until it returns.
-SYNC_HANDLER_THREADS = 64
+# How deep a result's dicts and lists may nest. JSON.stringify goes deeper, but
+# Python's encoder recurses; the bound keeps it far from the recursion limit.
+MAX_RESULT_DEPTH = 500
 
 # The Node SDK's callFunction reports these codes for a function that threw / ran out of time.
 FUNCTION_ERROR_CODE = -504002
 FUNCTION_TIMEOUT_CODE = -504003
-
-_executor: ThreadPoolExecutor | None = None
-
-
-def _sync_executor() -> ThreadPoolExecutor:
-    global _executor
-    if _executor is None:
-        _executor = ThreadPoolExecutor(SYNC_HANDLER_THREADS, thread_name_prefix="cloudfn-handler")
-    return _executor
 
 
 class InvocationContext(dict[str, Any]):
@@ -122,17 +115,41 @@ class InvocationResult:
         return body
 
 
+class UnserialisableResult(ValueError):
+    """A handler's return value that JSON cannot hold (a cycle, too deep)."""
+
+
 def to_jsonable(value: Any) -> Any:
-    """A handler's return value as ``JSON.stringify`` would see it (CloudSDKError, bytes)."""
+    """A handler's return value as ``JSON.stringify`` would see it.
+
+    CloudSDKError becomes its ``toJSON()``, bytes a Node Buffer's, NaN and
+    infinities ``null`` (as JSON.stringify writes them). A value that contains
+    itself, or nests deeper than :data:`MAX_RESULT_DEPTH`, raises
+    :class:`UnserialisableResult`.
+    """
+    return _jsonable(value, [], 0)
+
+
+def _jsonable(value: Any, open_: list[int], depth: int) -> Any:
+    if isinstance(value, float) and (value != value or value in (math.inf, -math.inf)):
+        return None
     if isinstance(value, CloudSDKError):
         return value.to_json()
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
     if isinstance(value, bytes | bytearray):
         return {"type": "Buffer", "data": list(value)}  # a Node Buffer's toJSON()
-    return value
+    if not isinstance(value, dict | list | tuple):
+        return value
+    if id(value) in open_:
+        raise UnserialisableResult("it contains itself (a circular reference)")
+    if depth >= MAX_RESULT_DEPTH:
+        raise UnserialisableResult(f"it nests dicts/lists more than {MAX_RESULT_DEPTH} levels deep")
+    open_.append(id(value))
+    try:
+        if isinstance(value, dict):
+            return {str(k): _jsonable(v, open_, depth + 1) for k, v in value.items()}
+        return [_jsonable(v, open_, depth + 1) for v in value]
+    finally:
+        open_.pop()
 
 
 async def _run_handler(function: CloudFunction, event: Any, context: InvocationContext) -> Any:
@@ -147,7 +164,9 @@ async def _run_handler(function: CloudFunction, event: Any, context: InvocationC
         call_context = contextvars.copy_context()
     finally:
         RUNNER_LOOP.reset(token)
-    value = await loop.run_in_executor(_sync_executor(), call_context.run, handler, event, context)
+    value = await run_in_daemon_thread(
+        lambda: call_context.run(handler, event, context), what=f"{function.name} {context.request_id}"
+    )
     if inspect.isawaitable(value):  # def main(...): return cloud.openapi...(...)
         value = await value
     return value
@@ -207,11 +226,16 @@ async def invoke(
                 error_type="TimeoutError",
                 error_code=FUNCTION_TIMEOUT_CODE,
             )
-        except (Exception, SystemExit) as exc:
+        except asyncio.CancelledError as exc:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # the invocation itself is being cancelled (shutdown): not the handler's doing
             return _raised(function, exc, finish)
-    result = to_jsonable(value)
+        except BaseException as exc:  # KeyboardInterrupt/SystemExit too: the runner must survive
+            return _raised(function, exc, finish)
     try:
-        json.dumps(result)
+        result = to_jsonable(value)
+        json.dumps(result, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as exc:
         return finish(
             None,

@@ -7,6 +7,7 @@ modules import. Every failure names the file (and line) and the fix.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib.util
 import inspect
@@ -24,6 +25,8 @@ from ..config import FunctionConfig
 from ..errors import ConfigError
 
 ENTRY_FILE = "index.py"
+# How long a module's top-level code may run when ``invoke``/``serve`` load it.
+DEFAULT_LOAD_TIMEOUT_S = 30.0
 # ``main`` is the wx-server-sdk convention, ``main_handler`` Tencent SCF's.
 HANDLER_NAMES = ("main", "main_handler")
 
@@ -108,13 +111,26 @@ def _check_triggers(config: FunctionConfig, config_path: Path) -> None:
             raise FunctionLoadError(f"{config_path}: triggers[{index}].config: {exc}") from None
 
 
+def load_config(directory: Path) -> FunctionConfig:
+    """The function's config.json, checked; none at all runs as on the platform (see FunctionConfig)."""
+    config_path = directory / "config.json"
+    if not config_path.exists():
+        return FunctionConfig.missing(config_path)
+    try:
+        config = FunctionConfig.load(config_path)
+    except ConfigError as exc:
+        raise FunctionLoadError(str(exc)) from None
+    _check_triggers(config, config_path)
+    return config
+
+
 def load_function(
     directory: str | os.PathLike[str],
     *,
     runner_environ: Mapping[str, str] | None = None,
     apply_env_variables: bool = True,
 ) -> CloudFunction:
-    """Load the function in ``directory``: its config.json, then its ``index.py`` handler.
+    """Load the function in ``directory``: its config.json (if any), then its ``index.py`` handler.
 
     ``runner_environ`` (CLOUDFN_BASE_URL, CLOUDFN_APPID, CLOUDFN_SECRET,
     TCB_ENV, ...) is laid over ``os.environ`` (:mod:`cloudfn.environment`)
@@ -133,24 +149,14 @@ def load_function(
             "(e.g. examples/update_printer)"
         )
     path = path.resolve()
-    config_path = path / "config.json"
-    if not config_path.is_file():
-        raise FunctionLoadError(
-            f"{config_path}: no such file. Fix: create it, listing the APIs the function calls, e.g. "
-            '{"permissions": {"openapi": ["logistics.updatePrinter"]}}'
-        )
-    try:
-        config = FunctionConfig.load(config_path)
-    except ConfigError as exc:
-        raise FunctionLoadError(str(exc)) from None
-    _check_triggers(config, config_path)
+    config = load_config(path)
     entry = path / ENTRY_FILE
     if not entry.is_file():
         raise FunctionLoadError(
             f"{entry}: no such file. Fix: put the handler in {ENTRY_FILE}, "
             "e.g. `async def main(event, context): ...`"
         )
-    environ = {"CLOUDFN_CONFIG": str(config_path), **(runner_environ or {})}
+    environ = {"CLOUDFN_CONFIG": config.environ_value(), **(runner_environ or {})}
     if apply_env_variables:
         os.environ.update(config.env_variables)
 
@@ -166,7 +172,7 @@ def load_function(
     try:
         with environment.laid_over(environ):
             spec.loader.exec_module(module)
-    except (Exception, SystemExit) as exc:
+    except BaseException as exc:  # KeyboardInterrupt at import is the function's error, not ours
         sys.modules.pop(module_name, None)
         raise _function_error(path, exc) from None
 
@@ -197,4 +203,39 @@ def load_function(
     )
 
 
-__all__ = ["ENTRY_FILE", "HANDLER_NAMES", "CloudFunction", "FunctionLoadError", "load_function"]
+async def load_function_in_time(
+    directory: str | os.PathLike[str],
+    *,
+    timeout: float = DEFAULT_LOAD_TIMEOUT_S,  # noqa: ASYNC109 - applied with asyncio.timeout
+    runner_environ: Mapping[str, str] | None = None,
+) -> CloudFunction:
+    """:func:`load_function` in a daemon thread, refused when its module's import outlasts ``timeout``.
+
+    The import cannot be stopped: it goes on in its thread, and the command
+    that asked exits without waiting for it (see :mod:`cloudfn.runtime.threads`).
+    """
+    from .threads import run_in_daemon_thread
+
+    loading = run_in_daemon_thread(
+        lambda: load_function(directory, runner_environ=runner_environ), what=f"load {directory}"
+    )
+    try:
+        async with asyncio.timeout(timeout):
+            return await loading
+    except TimeoutError:
+        raise FunctionLoadError(
+            f"{Path(directory) / ENTRY_FILE}: loading did not finish within {timeout:g} seconds "
+            "(its top-level code is still running). Fix: move slow work (network calls, sleeps) "
+            "into the handler, or raise --load-timeout"
+        ) from None
+
+
+__all__ = [
+    "DEFAULT_LOAD_TIMEOUT_S",
+    "ENTRY_FILE",
+    "HANDLER_NAMES",
+    "CloudFunction",
+    "FunctionLoadError",
+    "load_function",
+    "load_function_in_time",
+]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, tzinfo
-from typing import Any
+from typing import Any, Protocol
 
+from ..config import FunctionConfig
 from .cron import PLATFORM_TZ, CronSchedule, parse_cron
 from .invoke import InvocationResult, invoke
-from .loader import CloudFunction
 
 log = logging.getLogger("cloudfn.triggers")
 
@@ -24,6 +24,13 @@ def timer_event(trigger_name: str, fire_time: datetime) -> dict[str, Any]:
     return {"Type": "Timer", "TriggerName": trigger_name, "Time": moment, "Message": ""}
 
 
+class Configured(Protocol):
+    """A function with its config.json (a loaded Python function or a project's function)."""
+
+    @property
+    def config(self) -> FunctionConfig: ...
+
+
 class TimerScheduler:
     """Fires each timer trigger of one function at its cron times until stopped.
 
@@ -33,14 +40,23 @@ class TimerScheduler:
 
     def __init__(
         self,
-        function: CloudFunction,
+        function: Configured,
         *,
+        run: Callable[[Any, Mapping[str, Any]], Awaitable[InvocationResult]] | None = None,
         tz: tzinfo = PLATFORM_TZ,
         wx_context: dict[str, Any] | None = None,
         on_result: Callable[[str, InvocationResult], None] | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.function = function
+        # How to run the function once (event, wx_context); a project's functions pass theirs.
+        if run is None:
+            from .loader import CloudFunction
+
+            assert isinstance(function, CloudFunction), "run= is needed for a function cloudfn did not load"
+            loaded = function
+            run = lambda event, wx_context: invoke(loaded, event, wx_context=wx_context)  # noqa: E731
+        self._run = run
         self.schedules: list[tuple[str, CronSchedule]] = [
             (t.name, parse_cron(t.cron, tz)) for t in function.config.triggers
         ]
@@ -68,7 +84,7 @@ class TimerScheduler:
             after = fire
 
     async def _fire(self, name: str, fire: datetime) -> None:
-        result = await invoke(self.function, timer_event(name, fire), wx_context=self.wx_context)
+        result = await self._run(timer_event(name, fire), self.wx_context)
         if result.ok:
             log.info("timer %s fired at %s: ok (%s)", name, fire.isoformat(), result.request_id)
         else:

@@ -22,8 +22,11 @@ class ApiRequest:
     path: str
     body: Mapping[str, Any] | None = None
     appid: str | None = None  # set when calling on behalf of another account
-    # ``body`` as UTF-8 JSON, when the pipeline has encoded it already (it checks that it can be).
-    payload: bytes | None = None
+    # Body fields that go in the URL query string on the HTTPS wire (the spec's ``x-in: "query"``).
+    query_fields: frozenset[str] = frozenset()
+    # Extra query parameters and headers of APIs that take them (tcb.invokeCloudFunction's env and name).
+    query: Mapping[str, str] | None = None
+    headers: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)

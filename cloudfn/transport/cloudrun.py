@@ -184,7 +184,7 @@ class CloudRunTransport:
             query["cloudbase_access_token"] = self.token_file.read(force=force_read)
         if request.appid:
             query["from_appid"] = request.appid  # resource reuse: act for another account
-        return await exchange(self.session(), url.with_query(query) if query else url, request)
+        return await exchange(self.session(), url, request, query)
 
     async def close(self) -> None:
         await self.session.close()

@@ -80,9 +80,26 @@ class network_errors:
         error = (ConnectError if never_sent else NetworkError)(
             NETWORK_ERROR,
             f"network error: {reason}",
-            detail=f"{self.setting}: could not reach {self.url}. Fix: check the URL and that the server runs",
+            detail=_what_failed(exc, self.url, self.setting, reason),
         )
         raise error from None
+
+
+def _what_failed(exc: aiohttp.ClientError, url: URL, setting: str, reason: str) -> str:
+    """The detail: a server that was reached but whose answer broke is not "could not reach"."""
+    if isinstance(exc, aiohttp.ClientPayloadError | aiohttp.ServerDisconnectedError):
+        # The connection was made and the server started (or was about to start)
+        # answering: the URL is right, the answer was lost on the way.
+        return (
+            f"{setting}: {url} was reached but its answer was cut short ({reason}). "
+            "Fix: retry; if it keeps happening, check the server's logs or a proxy between"
+        )
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return (
+            f"{setting}: {url} answered with something that is not valid HTTP ({reason}). "
+            "Fix: check that the URL points at an HTTP API server"
+        )
+    return f"{setting}: could not reach {url}. Fix: check the URL and that the server runs"
 
 
 __all__ = ["ConnectError", "NetworkError", "PlatformRefusal", "TransportError", "network_errors"]

@@ -57,7 +57,7 @@ class HttpsTransport:
         self._token_store = token_store
         self._secrets: dict[str, Secret] = {appid: secret, **(credentials or {})}
         self._providers: dict[str, TokenProvider] = {}
-        self._urls: dict[str, tuple[str, URL]] = {}  # path -> (token, the URL with it)
+        self._urls: dict[str, URL] = {}
 
     def __repr__(self) -> str:
         return f"HttpsTransport(base_url={str(self.base_url)!r}, appid={self.appid!r})"
@@ -95,7 +95,9 @@ class HttpsTransport:
             nonlocal refreshed
             with network_errors(self.base_url):
                 token = provider.current() or await provider.get()
-                response = await exchange(self.session(), self._signed_url(request.path, token), request)
+                response = await exchange(
+                    self.session(), self._url(request.path), request, {"access_token": token}
+                )
                 if rejected_token(response) and not refreshed:
                     refreshed = True
                     log.info("%s: access token rejected, refreshing once", request.api)
@@ -105,7 +107,9 @@ class HttpsTransport:
                         # The endpoint handed back the token just rejected (stable_token
                         # does while it still thinks it valid): resending cannot help.
                         return response
-                    response = await exchange(self.session(), self._signed_url(request.path, fresh), request)
+                    response = await exchange(
+                        self.session(), self._url(request.path), request, {"access_token": fresh}
+                    )
                 return response
 
         deadline = asyncio.get_running_loop().time() + self.deadline if self.deadline else None
@@ -127,15 +131,12 @@ class HttpsTransport:
         except TokenStoreError as exc:
             raise TransportError(SYSTEM_ERROR, "system error", detail=str(exc)) from None
 
-    def _signed_url(self, path: str, token: str) -> URL:
-        """The API's URL with ``?access_token=``, built once per path and token, not per call."""
-        signed = self._urls.get(path)
-        if signed is None or signed[0] != token:
-            signed = self._urls[path] = (
-                token,
-                self.base_url.with_path(path).with_query({"access_token": token}),
-            )
-        return signed[1]
+    def _url(self, path: str) -> URL:
+        """The API's URL, built once per path, not per call."""
+        url = self._urls.get(path)
+        if url is None:
+            url = self._urls[path] = self.base_url.with_path(path)
+        return url
 
     async def close(self) -> None:
         await self.session.close()

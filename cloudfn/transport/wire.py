@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from ..api.media import has_media, is_media, media_part
 from .base import ApiRequest, ApiResponse
 
 log = logging.getLogger("cloudfn.transport")
@@ -26,18 +27,44 @@ def encode_body(body: Mapping[str, Any] | None) -> bytes:
     return json.dumps(body or {}, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-async def exchange(session: aiohttp.ClientSession, url: URL, request: ApiRequest) -> ApiResponse:
+def _query_values(fields: Mapping[str, Any]) -> dict[str, str]:
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in fields.items() if v is not None}
+
+
+def multipart_body(body: Mapping[str, Any]) -> aiohttp.FormData:
+    """A body holding files as multipart/form-data: each file a part named as the Node SDK names it."""
+    form = aiohttp.FormData()
+    for key, value in body.items():
+        if is_media(value):
+            part = media_part(key, value)
+            form.add_field(key, part.data, content_type=part.content_type, filename=part.filename)
+        elif value is not None:
+            form.add_field(key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+    return form
+
+
+async def exchange(
+    session: aiohttp.ClientSession, url: URL, request: ApiRequest, query: Mapping[str, str]
+) -> ApiResponse:
     """Send ``request`` to ``url`` (GET fields in the query, POST as a JSON body) and read the answer.
 
-    ``url`` carries the credentials in its query: it is never logged. aiohttp's
-    exceptions pass through; the caller maps them (:func:`.errors.network_errors`).
+    ``query`` holds credentials: it is never logged. aiohttp's exceptions pass
+    through; the caller maps them (:func:`.errors.network_errors`).
     """
+    if request.query:
+        query = {**request.query, **query}
+    fields = request.body or {}
     if request.method == "GET":
-        fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (request.body or {}).items()}
-        response_cm = session.get(url.update_query(fields) if fields else url)
+        response_cm = session.get(url.with_query({**query, **_query_values(fields)}), headers=request.headers)
     else:
-        payload = request.payload if request.payload is not None else encode_body(request.body)
-        response_cm = session.post(url, data=payload, headers=_JSON_HEADERS)
+        in_url = {k: v for k, v in fields.items() if k in request.query_fields}
+        rest = {k: v for k, v in fields.items() if k not in request.query_fields} if in_url else fields
+        target = url.with_query({**query, **_query_values(in_url)})
+        if has_media(rest):
+            response_cm = session.post(target, data=multipart_body(rest), headers=request.headers)
+        else:
+            headers = _JSON_HEADERS if not request.headers else {**request.headers, **_JSON_HEADERS}
+            response_cm = session.post(target, data=encode_body(rest), headers=headers)
     async with response_cm as response:
         body = await response.read()
         log.debug("%s %s -> HTTP %s, %d bytes", request.method, url.path, response.status, len(body))

@@ -128,7 +128,7 @@ async def test_api_not_in_config_is_refused_by_the_platform_and_not_sent(
 
     assert info.value.to_json() == {"errCode": -604101, "errMsg": "system error: error code: -604101"}
     assert "logistics.updatePrinter" in str(info.value) and str(config) in str(info.value)
-    assert emulator.state.requests == []  # not even a token was fetched
+    assert not emulator.state.requests  # not even a token was fetched
 
 
 async def test_api_without_a_spec_says_how_to_add_one(seed_cloud: Cloud, emulator: RunningEmulator) -> None:
@@ -144,7 +144,7 @@ async def test_api_without_a_spec_says_how_to_add_one(seed_cloud: Cloud, emulato
     assert err.message == "errCode: -604100 API not found | errMsg: system error: error code: -604100"
     assert "did you mean logistics.updatePrinter" in str(err)
     assert "add schemas/logistics/updatePrinters.json" in str(err)
-    assert emulator.state.requests == []
+    assert not emulator.state.requests
 
 
 def test_error_serialises_like_the_node_sdk_error() -> None:

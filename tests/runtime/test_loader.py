@@ -38,11 +38,13 @@ def test_a_file_is_not_a_directory(tmp_path: Path) -> None:
         load_function(tmp_path / "index.py")
 
 
-def test_missing_config_json(tmp_path: Path) -> None:
+def test_a_function_without_config_json_loads_as_on_the_platform(tmp_path: Path) -> None:
     directory = write_function(tmp_path, "f", "async def main(event, context):\n    return 1\n")
     (directory / "config.json").unlink()
-    with pytest.raises(FunctionLoadError, match=r"config\.json: no such file\. Fix: create it"):
-        load_function(directory)
+    function = load_function(directory)
+    assert not function.config.exists
+    assert function.config.permissions == frozenset() and function.config.timeout is None
+    assert function.runner_environ["CLOUDFN_CONFIG"] == f"missing:{directory / 'config.json'}"
 
 
 def test_invalid_config_json_names_file_and_problem(tmp_path: Path) -> None:

@@ -123,13 +123,14 @@ async def test_token_file_is_sent_and_reread_when_it_changes(
     emulator: RunningEmulator, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    token_file = tmp_path / "wx" / "cloudbase_access_token"
-    first = await control(emulator, "cloudrun/token", {"path": str(token_file)})
+    # Written inside the emulator's own data directory, the only place the control API writes.
+    first = await control(emulator, "cloudrun/token", {"path": "wx/cloudbase_access_token"})
+    token_file = first["path"]
     async with token_cloud(emulator, token_file) as cloud:
         assert (await cloud.openapi.logistics.updatePrinter(bind()))["errCode"] == 0
         second = await control(
             emulator, "cloudrun/token", {"path": str(token_file)}
-        )  # the platform rotates it
+        )  # the platform rotates it (an absolute path inside the data directory is fine too)
         assert second["token"] != first["token"]
         assert (await cloud.openapi.logistics.getPrinter())["count"] == 1
     sent = [r for r in emulator.state.requests if r.path.startswith("/cgi-bin/express")]
@@ -141,12 +142,11 @@ async def test_token_file_is_sent_and_reread_when_it_changes(
 
 
 async def test_a_rejected_file_token_forces_one_reread(emulator: RunningEmulator, tmp_path: Path) -> None:
-    token_file = tmp_path / "cloudbase_access_token"
-    await control(emulator, "cloudrun/token", {"path": str(token_file)})
+    token_file = (await control(emulator, "cloudrun/token", {"path": "cloudbase_access_token"}))["path"]
     async with token_cloud(emulator, token_file) as cloud:
         await cloud.openapi.logistics.getPrinter()
         # A new token written in place with the old size and mtime: only a rejection reveals it.
-        stat = token_file.stat()
+        stat = os.stat(token_file)
         fresh = await control(emulator, "cloudrun/token", {})
         write_in_place(token_file, fresh["token"])
         os.utime(token_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
@@ -164,7 +164,7 @@ async def test_a_missing_token_file_says_where_and_how_to_fix(
     assert caught.value.errCode == -601002
     assert str(tmp_path / "nowhere") in str(caught.value)
     assert "CLOUDFN_CLOUDRUN_TOKEN_FILE" in str(caught.value)
-    assert emulator.state.requests == []  # nothing was sent
+    assert not emulator.state.requests  # nothing was sent
 
 
 async def test_cloudbase_tokens_are_not_access_tokens(emulator: RunningEmulator) -> None:

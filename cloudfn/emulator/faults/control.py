@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..http import STATE, json_response, read_control_options
+from ..http import STATE, control_refusal, json_response, read_control_options
 from .rules import FaultPlan, FaultRule, FaultSpecError
 
 routes = web.RouteTableDef()
@@ -22,16 +22,16 @@ async def add(request: web.Request) -> web.Response:
     plan: FaultPlan = request.config_dict[STATE].faults
     rules = document.get("rules", [])
     if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
-        raise web.HTTPBadRequest(
-            text='rules: a list of objects. Fix: {"rules": [{"api": "*", "kind": "errcode"}]}'
+        raise control_refusal(
+            400, 'rules: a list of objects. Fix: {"rules": [{"api": "*", "kind": "errcode"}]}'
         )
     try:
         parsed = [FaultRule.from_dict(r) for r in rules]
     except (FaultSpecError, TypeError) as exc:
-        raise web.HTTPBadRequest(text=str(exc)) from None
+        raise control_refusal(400, str(exc)) from None
     if "seed" in document:
         if not isinstance(document["seed"], int):
-            raise web.HTTPBadRequest(text="seed: an integer")
+            raise control_refusal(400, 'seed: must be an integer. Fix: e.g. {"seed": 7}')
         plan.reseed(document["seed"])
     for rule in parsed:
         plan.add(rule)

@@ -61,14 +61,18 @@ class FaultRule:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise FaultSpecError(f"kind: {self.kind!r} is not a fault kind. Fix: one of {', '.join(KINDS)}")
-        if not self.api:
+        if not self.api or not isinstance(self.api, str):
             raise FaultSpecError("api: missing. Fix: an API name (logistics.updatePrinter), a path, or *")
         if self.value is None:
             self.value = DEFAULT_VALUES[self.kind]
         if self.kind == "http" and not (isinstance(self.value, int | float) and 500 <= self.value <= 599):
             raise FaultSpecError(f"value: http faults take a 5xx status, got {self.value!r}. Fix: http=502")
-        if self.kind == "errcode" and not (isinstance(self.value, int | float) and int(self.value) != 0):
-            raise FaultSpecError(f"value: errcode faults take a non-zero errcode, got {self.value!r}")
+        if self.kind == "errcode" and not (
+            isinstance(self.value, int | float) and -(2**31) <= self.value < 2**31 and int(self.value) != 0
+        ):
+            raise FaultSpecError(
+                f"value: errcode faults take a non-zero 32-bit errcode, got {self.value!r}. Fix: errcode=-1"
+            )
         if self.kind == "latency" and not (isinstance(self.value, int | float) and 0 <= self.value <= 600):
             raise FaultSpecError(
                 f"value: latency is seconds in [0, 600], got {self.value!r}. Fix: latency=0.5"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from ..credentials import same_secret
 from ..errors import ApiError
 
 SANDBOX_DELIVERY_ID = "TEST"
@@ -417,7 +418,7 @@ class LogisticsBook:
         if order_id is None:
             raise ApiError(40199, "运单 ID 错误,未查到运单")
         order = self.orders[order_id]
-        if token is not None and not secrets.compare_digest(order.token, token):
+        if token is not None and not same_secret(order.token, token):
             raise ApiError(9300507, "Token 不正确")
         return order
 

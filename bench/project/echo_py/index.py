@@ -1,0 +1,2 @@
+async def main(event, context):
+    return {"echo": event.get("n")}
