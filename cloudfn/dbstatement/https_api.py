@@ -17,27 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..database.errors import SYS_ERR, TCB_ERR_CODE
 from .errors import INVALID_PARAMETER, StatementError
 from .generate import generate_statement
 
-# wx-server-sdk's TCB_ERR_CODE: the platform's code names and the errcode the HTTPS API answers.
-TCB_ERR_CODE: dict[str, int] = {
-    "SYS_ERR": -501001,
-    "SERVER_TIMEOUT": -501002,
-    "EXCEED_REQUEST_LIMIT": -501003,
-    "EXCEED_CONCURRENT_REQUEST_LIMIT": -501004,
-    "INVALIID_ENV": -501005,
-    "INVALID_COMMON_PARAM": -501006,
-    "INVALID_PARAM": -501007,
-    "INVALID_REQUEST_SOURCE": -501008,
-    "RESOURCE_NOT_INITIAL": -501009,
-    "DATABASE_REQUEST_FAILED": -502001,
-    "DATABASE_INVALID_OPERRATOR": -502002,
-    "DATABASE_PERMISSION_DENIED": -502003,
-    "DATABASE_COLLECTION_EXCEED_LIMIT": -502004,
-    "DATABASE_COLLECTION_NOT_EXIST": -502005,
-}
-SYS_ERR = TCB_ERR_CODE["SYS_ERR"]
 _CODE_NAMES = {number: name for name, number in TCB_ERR_CODE.items()}
 # WeChat's own codes for a request the API refuses before the database sees it.
 _WECHAT_CODE_NAMES = {INVALID_PARAMETER: "INVALID_PARAM", 40101: "INVALID_PARAM", 47001: "INVALID_PARAM"}
