@@ -17,7 +17,8 @@ from cloudfn.api.registry import Registry, registry_with, spec_root
 from cloudfn.emulator.server import RunningEmulator, run_emulator
 from cloudfn.emulator.state import DEFAULT_APPID, DEFAULT_SECRET
 from cloudfn.errors import CloudSDKError, ConfigError
-from tests.emulator.test_emulator_http import free_port, token_for, wait_for_port
+from tests.emulator.test_emulator_http import token_for
+from tests.support.ports import free_port, wait_for_port
 from tests.support.runtime import clean_environ, run_cli, write_function
 
 ECHO_SPEC: dict[str, Any] = {

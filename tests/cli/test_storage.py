@@ -6,24 +6,18 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-import socket
 import sys
 from pathlib import Path
 
 import cloudfn
 from cloudfn.emulator.state import DEFAULT_APPID, DEFAULT_SECRET
+from tests.support.ports import free_port
 from tests.support.runtime import clean_environ, run_cli
 from tests.support.storage import ENV, STORAGE_EXAMPLE, ensure_storage_node_modules
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_emulator_data_dir(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

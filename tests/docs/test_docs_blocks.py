@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.paths import ROOT
+from tests.support.ports import free_port
 from tests.support.runtime import clean_environ
 
 PRODUCTION = (ROOT / "docs" / "production.md").read_text(encoding="utf-8")
@@ -27,16 +28,10 @@ def _block_after(text: str, line: str, language: str) -> str:
     return match.group(1)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def emulator_port() -> Iterator[int]:
     """`cloudfn emulator` as the docs start it, on a free port."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "cloudfn", "emulator", "--port", str(port)],
         cwd=ROOT,

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from tests.support.paths import README, ROOT, SEED_DIR
+from tests.support.ports import free_port
 from tests.support.runtime import clean_environ, run_cli
 
 README_TEXT = README.read_text(encoding="utf-8")
@@ -36,12 +37,6 @@ def _block_after(heading: str, language: str) -> str:
     match = re.search(rf"^```{language}\n(.*?)^```", README_TEXT[start:], re.DOTALL | re.MULTILINE)
     assert match is not None, f"no ```{language} block after {heading!r}"
     return match.group(1)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _run_top_level(source: str, namespace: dict[str, Any]) -> None:
@@ -86,7 +81,7 @@ def test_running_commands_work_as_shown() -> None:
 
 async def test_calling_wechat_from_python_against_the_documented_emulator() -> None:
     """The emulator command of "The emulator", then the first Python block, as a user runs them."""
-    port = _free_port()
+    port = free_port()
     command = shlex.split(_block_after("## The emulator", "bash"), comments=True)
     assert command[0] == "cloudfn" and "--port" in command
     command[command.index("--port") + 1] = str(port)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 
@@ -14,6 +12,7 @@ import aiohttp
 import pytest
 
 from cloudfn.emulator.server import RunningEmulator
+from tests.support.ports import free_port, wait_for_port
 
 UPDATE = "/cgi-bin/express/business/printer/update"
 SEED_OPENID = "oJ4v0wRAfiXcnIbM3SgGEUkTw3Qw"
@@ -75,28 +74,6 @@ async def test_control_api_inspects_and_resets(emulator: RunningEmulator) -> Non
             assert (await r.json())["apps"][emulator.appid]["printers"] == {}
         async with http.post(f"{emulator.base_url}{UPDATE}", params={"access_token": token}, json=body) as r:
             assert (await r.json())["errcode"] == 40001  # reset forgot the tokens too
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(200):
-        if process.poll() is not None:
-            raise AssertionError(
-                f"emulator exited early: {process.stderr.read().decode() if process.stderr else ''}"
-            )
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.05)
-            continue
-        writer.close()
-        return
-    raise AssertionError("emulator did not start listening")
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
 import subprocess
 import sys
 
@@ -17,6 +16,7 @@ from cloudfn.emulator.faults.rules import FaultPlan, FaultRule, FaultSpecError
 from cloudfn.emulator.server import RunningEmulator
 from cloudfn.emulator.state import DEFAULT_SECRET
 from tests.support.faults import GET, SCENARIOS, TOKEN_LIKE, Scenario, run_scenario
+from tests.support.ports import free_port
 
 BOUND_S = 30.0
 
@@ -121,14 +121,8 @@ def test_scripted_rules_fire_after_and_times() -> None:
     assert [bool(plan.pick("a", "/a")) for _ in range(2)] == [False, True]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_cli_flags_set_faults_and_whitelist() -> None:
-    port = _free_port()
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

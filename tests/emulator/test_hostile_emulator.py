@@ -8,7 +8,6 @@ import os
 import re
 import selectors
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from cloudfn.emulator.state import EmulatorState
 from cloudfn.proto import CommApiData, CommOpenApiResp
 from tests.support.logistics import order_body
 from tests.support.paths import ROOT as REPO
+from tests.support.ports import free_port
 from tests.support.runtime import clean_environ
 
 SEED_OPENID = "oJ4v0wRAfiXcnIbM3SgGEUkTw3Qw"
@@ -187,14 +187,8 @@ def read_lines(stream: Any, *, until: str) -> list[str]:
     return lines
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_emulator_on_a_non_loopback_address_warns_and_generates_a_token(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "stderr"
     with log.open("w") as stderr:
         process = subprocess.Popen(
