@@ -31,6 +31,7 @@ from .transport.retry import RetryPolicy
 TRANSPORTS = ("https", "cloudrun", "cloudrun-token", "tcb")
 
 if TYPE_CHECKING:
+    from .database import Database
     from .sync import BlockingCloud
 
 _FALSE_WORDS = {"0", "false", "no", "off"}
@@ -177,6 +178,10 @@ class Cloud:
     ) -> None:
         self.settings = settings
         self.registry = registry or default_registry()
+        # init({throwOnNotFound: false}): document.get() of a missing document gives data None.
+        self.throw_on_not_found = True
+        # The emulator's /admin channel, when the transport has no database of its own.
+        self._database_channel: Any = None
         # A store this Cloud made from a URL is closed with it; one passed in belongs to the caller.
         self._owned_store: TokenStore | None = None
         if (
@@ -261,7 +266,60 @@ class Cloud:
 
     call_function = callFunction
 
+    def database(
+        self,
+        options: Mapping[str, Any] | None = None,
+        /,
+        *,
+        env: str | None = None,
+        throwOnNotFound: bool | None = None,
+    ) -> Database:
+        """``cloud.database()``, also ``cloud.database({"env": ..., "throwOnNotFound": False})``."""
+        from .database import Database
+
+        node_options = dict(options or {})
+        env = env if env is not None else node_options.get("env")
+        if env == DYNAMIC_CURRENT_ENV or isinstance(env, dict):
+            env = None
+        if throwOnNotFound is None and "throwOnNotFound" in node_options:
+            throwOnNotFound = bool(node_options["throwOnNotFound"])
+        if throwOnNotFound is None:
+            throwOnNotFound = self.throw_on_not_found
+        channel: Any = self.transport if hasattr(self.transport, "database") else self._admin_channel()
+        missing = None
+        if channel is None:
+            missing = (
+                f"cloud.database(): the {self.settings.channel} transport does not reach the database. "
+                "Fix: cloudfn.init(transport='tcb') (the platform's /admin channel)"
+            )
+        return Database(
+            channel,
+            env=env or self.settings.env,
+            throw_on_not_found=throwOnNotFound,
+            timeout=self.settings.timeout,
+            missing=missing,
+        )
+
+    def _admin_channel(self) -> Any:
+        """The database of a local server (the emulator): its /admin channel, as the Node SDK reaches it.
+
+        Used when this Cloud's transport has no database method and ``base_url``
+        is not WeChat's, i.e. points at the emulator (``cloudfn invoke``,
+        ``serve``, ``parity``, the pytest fixture), which serves /admin too.
+        """
+        if self._database_channel is None and self.settings.base_url != DEFAULT_BASE_URL:
+            from .transport.tcb import TcbTransport
+
+            self._database_channel = TcbTransport.from_environ(
+                self.settings.environ or environment.current(),
+                base_url=self.settings.base_url,
+                env=self.settings.env,
+            )
+        return self._database_channel
+
     async def close(self) -> None:
+        if self._database_channel is not None:
+            await self._database_channel.close()
         await self.transport.close()
         if self._owned_store is not None:
             await self._owned_store.close()
@@ -396,6 +454,8 @@ def init(
         transport=None if isinstance(transport, str) else transport,
         token_store=None if isinstance(token_store, str) else token_store,
     )
+    if "throwOnNotFound" in node_options:
+        _current.throw_on_not_found = bool(node_options["throwOnNotFound"])
     return _current
 
 

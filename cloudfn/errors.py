@@ -21,7 +21,17 @@ ERR_CODE: dict[int, str] = {
     -501001: "resource system error",
     -501002: "resource server timeout",
     -501003: "exceed request limit",
+    -501004: "exceed concurrent request limit",
+    -501005: "invalid env",
+    -501006: "invalid common parameters",
     -501007: "invalid parameters",
+    -501008: "invalid request source",
+    -501009: "resource not initialized",
+    -502001: "database request fail",
+    -502002: "database invalid command",
+    -502003: "database permission denied",
+    -502004: "database exceed collection limit",
+    -502005: "database collection not exists",
 }
 
 # WeChat's global return codes (the 全局返回码 page): any API may answer them, so
@@ -86,9 +96,13 @@ class CloudSDKError(Exception):
     def err_msg(self) -> str:
         return self.errMsg
 
+    # Fields Node's error object carries before errCode/errMsg (a platform error's
+    # code and requestId, for the database), so JSON.stringify(err) matches.
+    json_extra: dict[str, Any] | None = None
+
     def to_json(self) -> dict[str, Any]:
-        """What ``JSON.stringify(err)`` gives in Node: exactly errCode and errMsg."""
-        return {"errCode": self.errCode, "errMsg": self.errMsg}
+        """What ``JSON.stringify(err)`` gives in Node: errCode and errMsg (after json_extra, if any)."""
+        return {**(self.json_extra or {}), "errCode": self.errCode, "errMsg": self.errMsg}
 
     def __str__(self) -> str:
         if self.detail:

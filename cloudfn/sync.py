@@ -146,6 +146,12 @@ class BlockingCloud:
     get_temp_file_url = getTempFileURL
     delete_file = deleteFile
 
+    def database(self, *args: Any, **kwargs: Any) -> Any:
+        """``cloud.sync.database()``: the same database whose actions block (see database/blocking.py)."""
+        from .database.blocking import BlockingDatabase
+
+        return BlockingDatabase(self.cloud.database(*args, **kwargs), run_sync)
+
     def close(self) -> None:
         run_sync(self.cloud.close())
 
@@ -187,6 +193,20 @@ class LoopBoundTransport:
 
     async def close(self) -> None:
         await self._on_loop(self.inner.close())
+
+    def __getattr__(self, name: str) -> Any:
+        # The optional database method, kept on the owning loop like send().
+        if name == "database" and hasattr(self.inner, "database"):
+            inner = self.inner.database
+
+            async def database(
+                action: str, params: dict[str, Any], *, env: str | None = None
+            ) -> dict[str, Any]:
+                result: dict[str, Any] = await self._on_loop(inner(action, params, env=env))
+                return result
+
+            return database
+        raise AttributeError(name)
 
     def __repr__(self) -> str:
         return f"LoopBoundTransport({self.inner!r})"

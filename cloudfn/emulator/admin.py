@@ -7,7 +7,8 @@ object (``{"action", "envName", ...}``, the Node SDK's other actions such as
 protobuf ``CommOpenApiResp``; the pairs become the API's JSON body and go
 through :func:`.dispatch.answer`, the very function the HTTPS routes use, so
 both channels share state, validation and error codes), plus the actions the
-namespaces add (see :mod:`.namespaces`).
+namespaces add (see :mod:`.namespaces`), such as the database's, which the
+Node SDK posts as JSON (``{action, envName, ...params}``) rather than a form.
 
 Which function is calling: the platform knows it; here the caller is named by
 the SecretId it signs with (``Authorization: TC3-HMAC-SHA256
@@ -35,6 +36,8 @@ from ..api.registry import Registry
 from ..errors import API_NOT_FOUND, NO_PERMISSION
 from ..proto import CommApiData, CommOpenApiResp
 from .callfunction import invoke_function_action
+from .database import ACTIONS as DATABASE_ACTIONS
+from .database import execute as execute_database
 from .dispatch import Reply, reply
 from .errors import ApiError
 from .faults.middleware import inject_faults
@@ -184,10 +187,43 @@ async def open_api(call: AdminCall) -> web.Response:
     )
 
 
-# The /admin action table: the form's ``action`` -> its handler. Namespaces add theirs.
+async def database_action(call: AdminCall) -> web.Response:
+    """``database.*``: the JSON body's parameters to :func:`.database.execute`, its answer as JSON."""
+    params = {k: v for k, v in call.body.items() if k not in _COMMON_PARAMS}
+    env = str(call.body.get("envName") or call.request.query.get("env") or "")
+    reply = execute_database(call.state, env, call.action, params)
+    record(
+        call.request,
+        status=200,
+        response=reply,
+        body=params,
+        function=call.function,
+        action=call.action,
+    )
+    return web.json_response(reply)
+
+
+# Sent with every database action by the Node SDK; not the action's own parameters.
+_COMMON_PARAMS = frozenset(
+    {
+        "action",
+        "envName",
+        "wxCloudApiToken",
+        "wxCloudbaseAccesstoken",
+        "tcb_sessionToken",
+        "sessionToken",
+        "crossAuthorizationToken",
+        "instance",
+        "database",
+    }
+)
+
+
+# The /admin action table: the ``action`` -> its handler. Namespaces add theirs.
 ACTIONS: Mapping[str, AdminAction] = {
     "wx.openApi": open_api,
     "functions.invokeFunction": invoke_function_action,
+    **dict.fromkeys(DATABASE_ACTIONS, database_action),
     **ADMIN_ACTIONS,
 }
 
@@ -244,8 +280,9 @@ async def admin(request: web.Request) -> web.Response:
     return response
 
 
-# JSON actions that log themselves, as their other wire logs them (callFunction).
-_RECORDS_ITSELF = frozenset({"functions.invokeFunction"})
+# JSON actions that log themselves: callFunction as its other wire logs it, the database
+# with its parameters only.
+_RECORDS_ITSELF = frozenset({"functions.invokeFunction", *DATABASE_ACTIONS})
 
 # Sent with every JSON action by the Node SDK: credentials of the channel, not parameters.
 _CHANNEL_FIELDS = ("wxCloudApiToken", "wxCloudbaseAccesstoken", "tcb_sessionToken", "crossAuthorizationToken")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .credentials import same_secret
+from .database.models import DatabaseState
 from .errors import ApiError
 from .faults.rules import FaultPlan
 from .functions import FunctionRegistry, ProjectFunctions
@@ -149,6 +150,8 @@ class EmulatorState:
         self.functions = FunctionRegistry()
         # The functions a runner attached, so callFunction reaches them (also deployment).
         self.project = ProjectFunctions()
+        # Per-environment databases (the Node SDK's cloud.database()), see database/models.py.
+        self.database = DatabaseState()
         # APIs the Cloud Run open-API channel may call (None: all), see cloudrun.py.
         self.cloudrun_whitelist: set[str] | None = (
             None if cloudrun_whitelist is None else set(cloudrun_whitelist)
@@ -172,6 +175,7 @@ class EmulatorState:
         self.faults.reset()
         if hasattr(self, "storage"):
             self.storage.reset()
+        self.database.reset()
 
     def data_dir(self) -> Path:
         """The directory the control API writes files in (created on first use)."""

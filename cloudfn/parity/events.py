@@ -5,19 +5,21 @@
 ``wxContext`` is what ``getWXContext()`` returns (``OPENID``, ``APPID``, ...);
 ``setup`` lists API calls applied to the emulator after its reset and before
 the event (``{"api": "logistics.updatePrinter", "body": {wire body}}``), so an
-event can start from a state other than the seed's.
+event can start from a state other than the seed's; ``database`` seeds the
+function's database before the event (``{"<collection>": [document, ...]}``,
+documents in MongoDB extended JSON such as ``{"$date": "2026-11-01T08:00:00.000Z"}``).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .node import ParityError
 
-_KNOWN_KEYS = {"name", "event", "wxContext", "setup"}
+_KNOWN_KEYS = {"name", "event", "wxContext", "setup", "database"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class EventCase:
     event: Any
     wx_context: dict[str, Any]
     setup: tuple[SetupCall, ...] = ()
+    # collection -> documents (extended JSON objects), loaded before the event
+    database: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def _fail(where: str, problem: str) -> ParityError:
@@ -53,6 +57,16 @@ def _setup(where: str, value: Any) -> tuple[SetupCall, ...]:
             raise _fail(where, f'setup[{i}] must be {{"api": "<namespace>.<method>", "body": {{...}}}}')
         calls.append(SetupCall(item["api"], dict(item.get("body", {}))))
     return tuple(calls)
+
+
+def _database(where: str, value: Any) -> dict[str, list[dict[str, Any]]]:
+    example = '{"messages": [{"_id": "m1", "text": "hi"}]}'
+    if not isinstance(value, dict):
+        raise _fail(where, f"database must be an object of collection -> documents, e.g. {example}")
+    for name, documents in value.items():
+        if not isinstance(documents, list) or not all(isinstance(d, dict) for d in documents):
+            raise _fail(where, f"database.{name} must be a list of documents (objects), e.g. {example}")
+    return value
 
 
 def load_events(path: str | Path) -> list[EventCase]:
@@ -87,7 +101,12 @@ def load_events(path: str | Path) -> list[EventCase]:
         name = document.get("name", f"line {number}")
         cases.append(
             EventCase(
-                number, str(name), document["event"], wx_context, _setup(where, document.get("setup", []))
+                number,
+                str(name),
+                document["event"],
+                wx_context,
+                _setup(where, document.get("setup", [])),
+                _database(where, document.get("database", {})),
             )
         )
     if not cases:

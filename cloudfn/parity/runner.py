@@ -11,8 +11,12 @@ other side. Compared, as text:
   expiry, a storage error's ``requestId``;
 - the side effects, i.e. what changes the world: the requests the emulator
   *accepted* (errcode 0), each as (api, body), in order, the apps' state
-  after, and the files in storage after (path, size and SHA-256 per
-  environment). Rejected requests are not compared: the Python port refuses bad
+  after, the files in storage after (path, size and SHA-256 per environment),
+  and the database after (every collection, documents sorted by ``_id``, as
+  extended JSON). Dates written during the run (``serverDate()``,
+  ``new Date()``) are masked in results and database alike; generated ids
+  need no mask, the emulator draws them from one sequence per reset. Rejected
+  requests are not compared: the Python port refuses bad
   input locally and sends nothing, where the Node SDK sends it and the
   emulator refuses it; both leave the world as it was.
 """
@@ -20,9 +24,11 @@ other side. Compared, as text:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import re
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +38,8 @@ import aiohttp
 
 from ..api.registry import default_registry
 from ..config import FunctionConfig
+from ..database.ejson import loads as ejson_loads
+from ..emulator.database.actions import COLLECTION_NAME
 from ..emulator.dispatch import answer
 from ..emulator.http import RequestLogEntry
 from ..emulator.server import RunningEmulator, run_emulator
@@ -56,16 +64,44 @@ from .options import EVENT_TIMEOUT_S, PARITY_TRANSPORTS
 PARITY_ENV = "cloudfn-parity"
 _RID = re.compile(r"( rid: )[^\"\\\s]*")
 _TEMP_URL_SIGN = re.compile(r"([?&]sign=)[^&\"\\\s]*(&t=)[0-9]*")
-# Request ids in storage errors and in callFunction's results and errors (requestId / requestID).
+# Request ids in storage and database answers and in callFunction's results and errors
+# (requestId / requestID): random too.
 _REQUEST_ID = re.compile(r'("requestI[Dd]":")[^"]*(")')
 
 
 def mask_rid(text: str) -> str:
     """Blank what is random by nature: the request id after `` rid: ``, a temporary URL's
-    signature and expiry, the ``requestId``/``requestID`` of storage and callFunction answers."""
+    signature and expiry, the ``requestId``/``requestID`` of storage, database and callFunction answers."""
     text = _RID.sub(r"\1<rid>", text)
     text = _TEMP_URL_SIGN.sub(r"\1<sign>\2<t>", text)
     return _REQUEST_ID.sub(r"\1<requestId>\2", text)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
+_EJSON_DATE = re.compile(r'\{"\$date":\{"\$numberLong":"(-?\d+)"\}\}')
+# Dates from this long before the run started count as written by it (clock skew, slow start).
+_DATE_MARGIN_MS = 60_000
+
+
+def mask_run_dates(text: str, since_ms: int) -> str:
+    """Blank dates at or after ``since_ms`` (epoch ms): the time an event ran, different each side."""
+
+    def iso(match: re.Match[str]) -> str:
+        moment = dt.datetime.strptime(match.group(0), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+        return "<run date>" if moment.timestamp() * 1000 >= since_ms else match.group(0)
+
+    def ejson(match: re.Match[str]) -> str:
+        return '"<run date>"' if int(match.group(1)) >= since_ms else match.group(0)
+
+    return _EJSON_DATE.sub(ejson, _ISO_DATE.sub(iso, text))
+
+
+def database_contents(state: EmulatorState) -> dict[str, dict[str, list[Any]]]:
+    """Every environment's collections, documents sorted by _id, as canonical extended JSON."""
+    return {
+        env: {name: [json.loads(line) for line in lines] for name, lines in collections.items()}
+        for env, collections in state.database.dump().items()
+    }
 
 
 def to_json_text(value: Any) -> str:
@@ -96,6 +132,7 @@ def side_effects(state: EmulatorState) -> dict[str, Any]:
         "accepted": accepted_calls(list(state.requests)),
         "state": state.snapshot()["apps"],
         "storage": state.storage.snapshot(),
+        "database": database_contents(state),
     }
 
 
@@ -135,15 +172,24 @@ def _python_text(invocation: InvocationResult) -> str:
     return f"<threw: {invocation.public_error or invocation.error}>"
 
 
-def compare(case: EventCase, node: str, python: str, node_fx: Any, python_fx: Any) -> Verdict:
+def compare(
+    case: EventCase, node: str, python: str, node_fx: Any, python_fx: Any, since_ms: int | None = None
+) -> Verdict:
     verdict = Verdict(case, node, python)
+
+    def masked(text: str) -> str:
+        text = mask_rid(text)
+        return text if since_ms is None else mask_run_dates(text, since_ms)
+
     if node.startswith("<") or python.startswith("<"):
         # A throw or hang is reported, never counted as agreement.
         verdict.diffs.append(f"result: node {node} | python {python}")
-    elif mask_rid(node) != mask_rid(python):
+    elif masked(node) != masked(python):
         verdict.diffs.append(f"result: node {node} | python {python}")
-    for part in ("accepted", "state", "storage"):
-        left, right = to_json_text(node_fx[part]), to_json_text(python_fx[part])
+    for part in ("accepted", "state", "storage", "database"):
+        if part not in node_fx and part not in python_fx:
+            continue
+        left, right = masked(to_json_text(node_fx.get(part))), masked(to_json_text(python_fx.get(part)))
         if left != right:
             verdict.diffs.append(f"{part}: node {left} | python {right}")
     return verdict
@@ -164,7 +210,28 @@ def apply_setup(state: EmulatorState, case: EventCase) -> None:
                 f"line {case.line}: setup[{i}] was refused by the emulator ({reply.get('errcode')} "
                 f"{reply.get('errmsg')}). Fix: give a body the API accepts"
             )
+    if case.database:
+        seed_database(state, case)
     state.requests.clear()
+
+
+def seed_database(state: EmulatorState, case: EventCase) -> None:
+    """Load the event's ``database`` documents (extended JSON) into the function's environment."""
+    database = state.database.env(PARITY_ENV)
+    for name, documents in case.database.items():
+        if not COLLECTION_NAME.match(name):
+            raise ParityError(
+                f"line {case.line}: database.{name}: not a valid collection name. "
+                "Fix: letters, digits, '_' and '-'"
+            )
+        try:
+            loaded = [ejson_loads(json.dumps(document)) for document in documents]
+        except (ValueError, TypeError) as exc:
+            raise ParityError(
+                f"line {case.line}: database.{name}: not valid extended JSON ({exc}). "
+                'Fix: write dates as {"$date": "2026-11-01T08:00:00.000Z"}'
+            ) from None
+        database.load(name, loaded)
 
 
 async def register(emulator: RunningEmulator, name: str, config: FunctionConfig) -> dict[str, Any]:
@@ -275,6 +342,7 @@ async def run_parity(
     """
     p = plan(node_dir, py_dir, events_path, transport, project)
     verdicts: list[Verdict] = []
+    since_ms = int(time.time() * 1000) - _DATE_MARGIN_MS
     async with run_emulator() as emulator, contextlib.AsyncExitStack() as stack:
         if p.project is not None:
             try:
@@ -300,7 +368,7 @@ async def run_parity(
                 raise ParityError(f"{p.py_dir}: loading the Python port failed: {exc}") from None
             try:
                 for case in p.cases:
-                    verdicts.append(await _run_case(emulator, node, function, case, event_timeout))
+                    verdicts.append(await _run_case(emulator, node, function, case, event_timeout, since_ms))
             finally:
                 await function.close()
         finally:
@@ -309,7 +377,12 @@ async def run_parity(
 
 
 async def _run_case(
-    emulator: RunningEmulator, node: NodeFunction, function: CloudFunction, case: EventCase, limit: float
+    emulator: RunningEmulator,
+    node: NodeFunction,
+    function: CloudFunction,
+    case: EventCase,
+    limit: float,
+    since_ms: int | None = None,
 ) -> Verdict:
     state = emulator.state
     context = {
@@ -325,7 +398,7 @@ async def _run_case(
     apply_setup(state, case)
     invocation = await invoke(function, case.event, wx_context=case.wx_context, timeout=limit)
     python_fx = side_effects(state)
-    return compare(case, _node_text(outcome), _python_text(invocation), node_fx, python_fx)
+    return compare(case, _node_text(outcome), _python_text(invocation), node_fx, python_fx, since_ms)
 
 
 def format_table(report: ParityReport) -> str:
@@ -339,7 +412,8 @@ def format_table(report: ParityReport) -> str:
     different = sum(1 for v in report.verdicts if not v.same)
     lines.append(
         f"{len(report.verdicts)} events, {len(report.verdicts) - different} same, {different} different "
-        "(results compared as JSON text with ' rid: <id>' masked; side effects = accepted requests "
-        "(api, body) in order + apps' state after + stored files' paths and digests)"
+        "(results compared as JSON text with ' rid: <id>' and dates written during the run masked; "
+        "side effects = accepted requests (api, body) in order + apps' state + stored files' paths "
+        "and digests + database after)"
     )
     return "\n".join(line.rstrip() for line in lines)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import datetime as dt
 import inspect
 import json
 import math
@@ -122,8 +123,9 @@ class UnserialisableResult(ValueError):
 def to_jsonable(value: Any) -> Any:
     """A handler's return value as ``JSON.stringify`` would see it.
 
-    CloudSDKError becomes its ``toJSON()``, bytes a Node Buffer's, NaN and
-    infinities ``null`` (as JSON.stringify writes them). A value that contains
+    CloudSDKError becomes its ``toJSON()``, bytes a Node Buffer's, a datetime
+    a Date's ISO string, NaN and infinities ``null`` (as JSON.stringify writes
+    them). A value that contains
     itself, or nests deeper than :data:`MAX_RESULT_DEPTH`, raises
     :class:`UnserialisableResult`.
     """
@@ -137,6 +139,8 @@ def _jsonable(value: Any, open_: list[int], depth: int) -> Any:
         return value.to_json()
     if isinstance(value, bytes | bytearray):
         return {"type": "Buffer", "data": list(value)}  # a Node Buffer's toJSON()
+    if isinstance(value, dt.datetime):
+        return js_date_json(value)
     if not isinstance(value, dict | list | tuple):
         return value
     if id(value) in open_:
@@ -150,6 +154,13 @@ def _jsonable(value: Any, open_: list[int], depth: int) -> Any:
         return [_jsonable(v, open_, depth + 1) for v in value]
     finally:
         open_.pop()
+
+
+def js_date_json(value: dt.datetime) -> str:
+    """A Date as ``JSON.stringify`` writes it: UTC, milliseconds, ``Z`` (naive means UTC)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 async def _run_handler(function: CloudFunction, event: Any, context: InvocationContext) -> Any:

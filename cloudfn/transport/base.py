@@ -53,7 +53,9 @@ class Transport(Protocol):
 
     Storage takes three steps, each a method: ``storage`` asks the platform for a storage
     action, ``upload`` sends a file's bytes where the platform's upload ticket says, ``fetch``
-    reads a URL the platform handed out (a temporary download URL).
+    reads a URL the platform handed out (a temporary download URL). A transport that reaches
+    the cloud database also has the method of :class:`DatabaseTransport` (``cloud.database()``
+    looks for it).
     """
 
     async def send(self, request: ApiRequest) -> ApiResponse: ...
@@ -74,3 +76,20 @@ class Transport(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+class DatabaseTransport(Protocol):
+    """The database side of a transport: one Node SDK database action.
+
+    ``action`` and ``params`` are exactly what the Node SDK sends on the
+    platform's ``/admin`` channel (``"database.getDocument"``,
+    ``{"collectionName": ..., "query": "<extended JSON>", ...}``; see
+    docs/database.md); ``env`` overrides the transport's environment. Returns
+    the platform's JSON answer as is (``{"requestId", "data": {...}}`` or
+    ``{"code", "message", "requestId"}``); raises :class:`~.errors.TransportError`
+    only when there is no answer.
+    """
+
+    async def database(
+        self, action: str, params: dict[str, Any], *, env: str | None = None
+    ) -> dict[str, Any]: ...

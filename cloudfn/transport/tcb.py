@@ -206,6 +206,46 @@ class TcbTransport:
         except ValueError:
             return body.decode("utf-8", errors="replace"), seq_id
 
+    async def database(
+        self, action: str, params: dict[str, Any], *, env: str | None = None
+    ) -> dict[str, Any]:
+        """One database action as the Node SDK posts it: JSON ``{...params, action, envName, ...}``."""
+        env_name = env or self.env
+        body = {
+            **params,
+            "action": action,
+            "envName": env_name,
+            "wxCloudApiToken": "",
+            "wxCloudbaseAccesstoken": "",
+            "tcb_sessionToken": "",
+            "crossAuthorizationToken": "",
+        }
+        query = {"env": env_name, "seqId": secrets.token_hex(8)}
+        headers = {
+            "Authorization": f"TC3-HMAC-SHA256 Credential={self.secret_id}/cloudfn/tcb/tc3_request",
+            "Content-Type": "application/json",
+        }
+        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        with network_errors(self.url, setting="TCB_CONTEXT_CNFG"):
+            async with self.session().post(
+                self.url.update_query(query), data=payload, headers=headers
+            ) as response:
+                raw = await response.read()
+                status = response.status
+        if status != 200:
+            raise TransportError(
+                -501001, f"{status} | [{self.url}]", detail=f"{action}: the platform answered HTTP {status}"
+            )
+        try:
+            answer: Any = json.loads(raw)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            raise TransportError(
+                -501001, f"unknown response {raw[:200]!r}", detail=f"{action}: not a JSON object"
+            )
+        return answer
+
     @staticmethod
     def _platform_error(body: bytes) -> TransportError:
         try:
