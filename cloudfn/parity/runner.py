@@ -39,6 +39,7 @@ import aiohttp
 from ..api.registry import default_registry
 from ..config import FunctionConfig
 from ..database.ejson import loads as ejson_loads
+from ..emulator.data_folder import DataFolderError, read_folder
 from ..emulator.database.actions import COLLECTION_NAME
 from ..emulator.dispatch import answer
 from ..emulator.http import RequestLogEntry
@@ -195,6 +196,13 @@ def compare(
     return verdict
 
 
+def start_state(state: EmulatorState, case: EventCase) -> None:
+    """Where each side of each event starts: the reset state (the imported data folder, if any,
+    restored from its snapshot by reset()), then the event's own setup and database."""
+    state.reset()
+    apply_setup(state, case)
+
+
 def apply_setup(state: EmulatorState, case: EventCase) -> None:
     registry = default_registry()
     app = state.app(state.seeds[0].appid)
@@ -334,13 +342,19 @@ async def run_parity(
     event_timeout: float = EVENT_TIMEOUT_S,
     transport: str = "https",
     project: str | Path | None = None,
+    import_dir: str | Path | None = None,
 ) -> ParityReport:
     """Run every event through both functions on one emulator; raises ParityError on bad input.
 
     With ``project`` (a cloudfunctions/ folder) the emulator knows its functions, so
-    ``callFunction`` from either side reaches them.
+    ``callFunction`` from either side reaches them. With ``import_dir`` (a data folder,
+    docs/data.md) every event, on each side, starts from that data in the function's environment.
     """
     p = plan(node_dir, py_dir, events_path, transport, project)
+    try:
+        data = read_folder(import_dir) if import_dir is not None else None
+    except DataFolderError as exc:
+        raise ParityError(f"--import {import_dir}: {exc}") from None
     verdicts: list[Verdict] = []
     since_ms = int(time.time() * 1000) - _DATE_MARGIN_MS
     async with run_emulator() as emulator, contextlib.AsyncExitStack() as stack:
@@ -352,6 +366,11 @@ async def run_parity(
             except ProjectError as exc:
                 raise ParityError(f"--project: {exc}") from None
             stack.push_async_callback(served.close)
+        if data is not None:
+            try:
+                emulator.state.import_data(data, PARITY_ENV)
+            except DataFolderError as exc:
+                raise ParityError(f"--import {import_dir}: {exc}") from None
         node_grant = await register(emulator, p.node_dir.name, p.node_config)
         py_grant = await register(emulator, p.py_dir.name, p.py_config) if transport == "tcb" else None
         node = NodeFunction(p.node_dir, node_environment(emulator, node_grant))
@@ -390,12 +409,10 @@ async def _run_case(
         "function_name": node.directory.name,
         "namespace": PARITY_ENV,
     }
-    state.reset()
-    apply_setup(state, case)
+    start_state(state, case)
     outcome = await node.call(case.event, wx_context=case.wx_context, context=context, limit=limit)
     node_fx = side_effects(state)
-    state.reset()
-    apply_setup(state, case)
+    start_state(state, case)
     invocation = await invoke(function, case.event, wx_context=case.wx_context, timeout=limit)
     python_fx = side_effects(state)
     return compare(case, _node_text(outcome), _python_text(invocation), node_fx, python_fx, since_ms)
