@@ -13,8 +13,7 @@ from bson.decimal128 import Decimal128
 from bson.int64 import Int64
 
 from cloudfn.emulator.server import RunningEmulator
-
-from .conftest import FILES, POSTS, USERS, write_folder
+from tests.support.data_folder import FILES, POSTS, USERS, write_folder
 
 CONTROL = "/__emulator__"
 
