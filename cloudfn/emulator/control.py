@@ -161,7 +161,10 @@ async def export_data(request: web.Request) -> web.Response:
     state = request.config_dict[STATE]
     folder = _inside_data_dir(state, request.query.get("dir"), "export")
     env = request.query.get("env")
-    counts = state.export_data(folder, _env_option(env) if env is not None else None)
+    try:
+        counts = state.export_data(folder, _env_option(env) if env is not None else None)
+    except DataFolderError as exc:
+        raise control_refusal(400, f"export refused: {exc}") from None
     return json_response({"ok": True, "dir": str(folder), **counts})
 
 

@@ -244,6 +244,14 @@ def export_folder(
     """Write ``env``'s database and storage as a data folder at ``path`` (replacing its data)."""
     check_env(env)
     folder = Path(path)
+    store = state.storage.files.root
+    if store is not None:
+        where, kept = folder.resolve(), store.resolve()
+        if where.is_relative_to(kept) or kept.is_relative_to(where):
+            raise DataFolderError(
+                f"{folder}: holds or is inside the emulator's own storage ({kept}); exporting there would "
+                "overwrite the files being exported. Fix: export to a folder of its own, e.g. 'export'"
+            )
     folder.mkdir(parents=True, exist_ok=True)
     for part in (DATABASE, STORAGE):
         shutil.rmtree(folder / part, ignore_errors=True)

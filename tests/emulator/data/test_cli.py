@@ -13,6 +13,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.support.data_folder import FILES, POSTS, write_folder
+from tests.support.runtime import serving
 
 HERE = Path(__file__).parent
 
@@ -66,3 +67,11 @@ def test_invoke_runs_the_function_against_the_imported_data(tmp_path: Path) -> N
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"titles": ["first", "second"], "note": "hello\n"}
+
+
+async def test_serve_answers_from_the_imported_data(tmp_path: Path) -> None:
+    reader = shutil.copytree(HERE / "reader", tmp_path / "reader")
+    with serving(reader, "--import", str(HERE / "sample")) as process:
+        async with aiohttp.ClientSession() as session, session.post(process.url + "/", json={}) as response:
+            assert response.status == 200, process.stderr_text()
+            assert await response.json() == {"titles": ["first", "second"], "note": "hello\n"}

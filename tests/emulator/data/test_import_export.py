@@ -229,3 +229,14 @@ async def test_the_control_api_refuses_another_origin(
     ) as response:
         assert response.status == 403
     assert data_emulator.state.database.envs == {}
+
+
+@pytest.mark.parametrize("folder", [".", "storage", "storage/local/x"])
+async def test_export_never_writes_over_the_emulators_own_storage(
+    folder: str, data_emulator: RunningEmulator, http: aiohttp.ClientSession, sample: Path
+) -> None:
+    await post_import(http, data_emulator, {"dir": "seed"})
+    async with http.get(f"{data_emulator.base_url}{CONTROL}/export", params={"dir": folder}) as response:
+        assert response.status == 400
+        assert "the emulator's own storage" in (await response.json())["error"]
+    assert stored_files(data_emulator) == FILES
