@@ -27,10 +27,11 @@ _LAZY = {
     "openapi": "cloudfn.cloud",
     "callFunction": "cloudfn.cloud",
     "call_function": "cloudfn.cloud",
+    "getOpenData": "cloudfn.cloud",
 }
 
 if TYPE_CHECKING:
-    from .cloud import Cloud, call_function, callFunction, init, openapi
+    from .cloud import Cloud, call_function, callFunction, getOpenData, init, openapi
     from .config import FunctionConfig
     from .runtime.context import get_wx_context, getWXContext
     from .sync import BlockingCloud, run_sync
@@ -54,6 +55,7 @@ __all__ = [
     "__version__",
     "callFunction",
     "call_function",
+    "getOpenData",
     "getWXContext",
     "get_wx_context",
     "init",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from . import DYNAMIC_CURRENT_ENV, environment
 from .api.call import CALL_TIMEOUT_S, OpenApiCaller
 from .api.proxy import OpenApiProxy
-from .api.registry import Registry, default_registry
+from .api.registry import Registry, registry_with, user_spec_dirs
 from .config import FunctionConfig
 from .errors import CloudSDKError, ConfigError
 from .redact import Secret
@@ -24,6 +25,8 @@ from .transport.cloudrun import DEFAULT_OPENAPI_BASE_URL, DEFAULT_TOKEN_FILE, Cl
 from .transport.errors import TransportError
 from .transport.https import DEFAULT_BASE_URL, HttpsTransport
 from .transport.retry import RetryPolicy
+
+log = logging.getLogger("cloudfn")
 
 # init(transport=...) / CLOUDFN_TRANSPORT: https (access_token), cloudrun (open-API
 # service, no token), cloudrun-token (the platform's cloudbase_access_token file),
@@ -54,6 +57,8 @@ class Settings:
     token_store: str = field(default=DEFAULT_TOKEN_STORE, repr=False)  # a Redis URL may hold a password
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     cloudrun_token_file: str = DEFAULT_TOKEN_FILE
+    # Users' spec folders (init(specs=...) / CLOUDFN_SPECS), read after the shipped specs.
+    specs: tuple[str, ...] = ()
     # The invocation environment the rest was resolved from (cloudfn.environment),
     # for transports that read platform variables themselves (tcb).
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -76,6 +81,7 @@ class Settings:
         token_store: str | None = None,
         retry: RetryPolicy | Mapping[str, Any] | None = None,
         cloudrun_token_file: str | None = None,
+        specs: Sequence[str | Path] | None = None,
     ) -> Settings:
         config_source = config if config is not None else environ.get("CLOUDFN_CONFIG") or None
         loaded = (
@@ -106,7 +112,8 @@ class Settings:
         else:
             policy = RetryPolicy(**retry)
         if env == DYNAMIC_CURRENT_ENV or env is None:
-            env = environ.get("TCB_ENV") or environ.get("SCF_NAMESPACE") or None
+            # The platform's variables first; CLOUDFN_ENV is cloudfn's own default (the runners set it).
+            env = environ.get("TCB_ENV") or environ.get("SCF_NAMESPACE") or environ.get("CLOUDFN_ENV") or None
         return cls(
             base_url=(base_url or environ.get("CLOUDFN_BASE_URL") or default_base).rstrip("/"),
             appid=appid or environ.get("CLOUDFN_APPID") or None,
@@ -123,6 +130,7 @@ class Settings:
             cloudrun_token_file=cloudrun_token_file
             or environ.get("CLOUDFN_CLOUDRUN_TOKEN_FILE")
             or DEFAULT_TOKEN_FILE,
+            specs=tuple(str(d) for d in (specs if specs is not None else user_spec_dirs(environ))),
             environ=dict(environ),
         )
 
@@ -160,6 +168,36 @@ class _MissingCredentials:
         return None
 
 
+class _LocalDatabaseRoute:
+    """The database against a local emulator: the HTTPS database API, and /admin where it has none.
+
+    WeChat's HTTPS database API has no transactions; the emulator's /admin
+    serves those (with a warning), so a port runs locally as its Node original
+    does on the platform. Against WeChat itself they are refused before sending.
+    """
+
+    def __init__(self, https: Any, admin: Any) -> None:
+        self.https = https
+        self.admin = admin
+
+    async def database(
+        self, action: str, params: dict[str, Any], *, env: str | None = None
+    ) -> dict[str, Any]:
+        from .dbstatement.https_api import serves
+
+        answer: dict[str, Any]
+        if serves(action, params):
+            answer = await self.https.database(action, params, env=env)
+            return answer
+        log.warning(
+            "%s: WeChat's HTTPS database API has none; the local emulator's /admin serves it "
+            "(in production, use transport='tcb')",
+            action,
+        )
+        answer = await self.admin.database(action, params, env=env)
+        return answer
+
+
 class Cloud:
     """One configured SDK instance: ``cloud.openapi``, one connection pool, closed once.
 
@@ -177,7 +215,7 @@ class Cloud:
         token_store: TokenStore | None = None,
     ) -> None:
         self.settings = settings
-        self.registry = registry or default_registry()
+        self.registry = registry or registry_with(settings.specs)
         # init({throwOnNotFound: false}): document.get() of a missing document gives data None.
         self.throw_on_not_found = True
         # The emulator's /admin channel, when the transport has no database of its own.
@@ -240,6 +278,7 @@ class Cloud:
             credentials=settings.credentials,
             retry=settings.retry,
             deadline=settings.timeout,
+            env=settings.env,
         )
 
     async def call(
@@ -252,6 +291,14 @@ class Cloud:
     ) -> dict[str, Any]:
         """``cloud.call("logistics.updatePrinter", {...})``: the same as the attribute form."""
         return await self._caller.call(api, data, appid=appid, convert_case=convert_case)
+
+    async def getOpenData(self, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """``cloud.getOpenData({"list": [cloudID, ...]})``: each cloudID's open data, as the Node SDK answers."""
+        from .api.open_data import get_open_data
+
+        return await get_open_data(options, transport=self.transport, registry=self.registry)
+
+    get_open_data = getOpenData
 
     async def callFunction(self, options: Any) -> dict[str, Any]:
         """``cloud.callFunction({"name": ..., "data": {...}})``: another cloud function's result.
@@ -286,6 +333,17 @@ class Cloud:
         if throwOnNotFound is None:
             throwOnNotFound = self.throw_on_not_found
         channel: Any = self.transport if hasattr(self.transport, "database") else self._admin_channel()
+        if (
+            self.settings.channel == "https"
+            and channel is self.transport
+            and self._admin_channel() is not None
+        ):
+            # A local emulator: WeChat's HTTPS database API where it can serve (it needs the env),
+            # the emulator's /admin for the rest (transactions), as the Node SDK reaches it.
+            if env or self.settings.env:
+                channel = _LocalDatabaseRoute(channel, self._admin_channel())
+            else:
+                channel = self._admin_channel()
         missing = None
         if channel is None:
             missing = (
@@ -369,6 +427,15 @@ class _CurrentCloudCaller:
         return _current.call(api, data, appid=appid, convert_case=convert_case)
 
 
+async def getOpenData(options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``cloudfn.getOpenData({...})`` on the Cloud the last ``init()`` made, as the Node SDK exports it."""
+    if _current is None:
+        raise CloudSDKError(
+            -1, NOT_INITIALISED, detail="init: no Cloud yet. Fix: call cloudfn.init() before getOpenData"
+        )
+    return await _current.getOpenData(options)
+
+
 async def callFunction(options: Any) -> dict[str, Any]:
     """Module-level ``cloudfn.callFunction(...)``: through the Cloud the last ``init()`` made."""
     if _current is None:
@@ -403,6 +470,7 @@ def init(
     transport: Transport | str | None = None,
     retry: RetryPolicy | Mapping[str, Any] | None = None,
     cloudrun_token_file: str | None = None,
+    specs: Sequence[str | Path] | None = None,
 ) -> Cloud:
     """Create a Cloud, like ``cloud.init()`` in the Node SDK.
 
@@ -417,6 +485,11 @@ def init(
     ``CLOUDFN_TOKEN_STORE``); ``transport`` is a Transport or one of ``https``,
     ``cloudrun``, ``cloudrun-token``, ``tcb`` (``CLOUDFN_TRANSPORT``); ``retry`` a
     RetryPolicy or its fields (``CLOUDFN_RETRY_*``).
+
+    ``specs`` adds APIs: folders of the user's own holding
+    ``<namespace>/<method>.json`` spec files in the shipped format
+    (``CLOUDFN_SPECS``, folders joined by ``os.pathsep``); a user's spec wins
+    over a shipped one of the same name.
     """
     node_options = dict(options or {})
     if env is None and "env" in node_options:
@@ -447,6 +520,7 @@ def init(
         token_store=token_store if isinstance(token_store, str) else None,
         retry=retry,
         cloudrun_token_file=cloudrun_token_file,
+        specs=specs,
     )
     global _current
     _current = Cloud(
@@ -459,4 +533,4 @@ def init(
     return _current
 
 
-__all__ = ["DYNAMIC_CURRENT_ENV", "Cloud", "CloudSDKError", "Settings", "init"]
+__all__ = ["DYNAMIC_CURRENT_ENV", "Cloud", "CloudSDKError", "Settings", "getOpenData", "init"]

@@ -240,13 +240,18 @@ def cloud(wx_emulator: WxEmulator, _cloudfn_loop: BackgroundLoop) -> Iterator[Cl
     It has no config.json, so every API is permitted; use ``invoke`` to test a
     function with its own permissions.
     """
+    from .api.registry import user_spec_dirs
     from .cloud import Cloud, Settings
     from .redact import Secret
     from .sync import LoopBoundTransport
     from .transport.https import HttpsTransport
 
     settings = Settings(
-        base_url=wx_emulator.base_url, appid=wx_emulator.appid, secret=Secret(wx_emulator.secret)
+        base_url=wx_emulator.base_url,
+        appid=wx_emulator.appid,
+        secret=Secret(wx_emulator.secret),
+        env=wx_emulator.environ["CLOUDFN_ENV"],  # storage keeps files in the runners' environment
+        specs=tuple(user_spec_dirs(os.environ)),  # users' own APIs, as the emulator serves them
     )
     inner = HttpsTransport(appid=wx_emulator.appid, secret=settings.secret, base_url=wx_emulator.base_url)
     instance = Cloud(settings, transport=LoopBoundTransport(inner, _cloudfn_loop.loop))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -118,3 +119,33 @@ def test_env_variables_last_only_for_the_test(tmp_path: Path) -> None:
     done = _pytest(_project(tmp_path / "project", source, functions=tmp_path / "functions"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 passed" in done.stdout
+
+
+def test_cloudfn_specs_reaches_the_fixtures(tmp_path: Path) -> None:
+    specs = tmp_path / "my-specs" / "demo"
+    specs.mkdir(parents=True)
+    spec = {
+        "api": "demo.echo",
+        "method": "POST",
+        "path": "/wxa/demo/echo",
+        "request": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}},
+        "response": {"type": "object"},
+        "example": {"errcode": 0, "errmsg": "ok", "echoed": "hello"},
+    }
+    (specs / "echo.json").write_text(json.dumps(spec), encoding="utf-8")
+    source = (
+        "def test_a_users_api(cloud, wx_emulator):\n"
+        "    assert cloud.sync.openapi.demo.echo({'text': 'hi'})['echoed'] == 'hello'\n"
+        "    assert [e['api'] for e in wx_emulator.requests() if e.get('api')] == ['demo.echo']\n"
+    )
+    root = _project(tmp_path / "project", source)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-W", "error", "-p", "no:cacheprovider", "tests"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=clean_environ(CLOUDFN_SPECS=str(tmp_path / "my-specs")),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout

@@ -27,7 +27,7 @@ from ..errors import (
 from ..redact import redact
 from ..transport.base import ApiRequest, ApiResponse, Transport
 from ..transport.errors import PlatformRefusal, TransportError
-from .registry import Registry
+from .registry import Registry, where_to_add
 from .validation import encoding_violation, find_violation, safe_repr, structure_violation
 
 log = logging.getLogger("cloudfn.openapi")
@@ -110,14 +110,9 @@ class OpenApiCaller:
     def _not_found(self, api: str) -> CloudSDKError:
         nearest = self.registry.closest(api)
         hint = f"did you mean {nearest}? " if nearest else ""
-        namespace, _, method = api.partition(".")
         return platform_refusal(
             API_NOT_FOUND,
-            detail=(
-                f"api: cloudfn has no spec for {api}; {hint}"
-                f"Fix: add schemas/{namespace}/{method}.json (method, path, request and "
-                "response schema; see an existing file there) or correct the name"
-            ),
+            detail=f"api: cloudfn has no spec for {api}; {hint}{where_to_add(api, self.registry)}",
         )
 
     async def call(
@@ -136,7 +131,12 @@ class OpenApiCaller:
             raise CloudSDKError(
                 OPENAPI_TIMEOUT,
                 api_fail(api, f"call open API timeout after {self.timeout:g}s"),
-                detail="timeout: the server did not answer in time. Fix: retry, or raise timeout= in cloudfn.init()",
+                detail=(
+                    f"timeout: the call did not finish within {self.timeout:g}s (waiting on the token "
+                    "store, the token endpoint or the API server). Fix: check that each is reachable "
+                    "(a hung token store is reported as such after its own socket timeout), retry, or "
+                    "raise timeout= in cloudfn.init()"
+                ),
             ) from None
         except PlatformRefusal as exc:
             # The Node SDK throws the platform's refusal as it comes, without the api prefix.

@@ -14,13 +14,21 @@ in). An installed package reads its own copy; a checkout (editable install,
 Namespaces load lazily and one at a time: ``import cloudfn`` reads no spec, and
 the first call of ``logistics.updatePrinter`` reads the ``logistics`` folder
 only. A new namespace is a new folder; nothing else names it.
+
+Users add APIs without touching the package: a folder of their own in the same
+layout (``<namespace>/<method>.json``), given to ``cloudfn.init(specs=[dir])``,
+``CLOUDFN_SPECS`` (folders joined by ``os.pathsep``) or ``--specs DIR``
+(:func:`registry_with`). A user's spec wins over a shipped one of the same
+name, and says so at DEBUG on the ``cloudfn.api`` logger.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator, Mapping
+import logging
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -28,7 +36,12 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError
+
 SCHEMA_DIR = "schemas"
+SPECS_VARIABLE = "CLOUDFN_SPECS"
+
+log = logging.getLogger("cloudfn.api")
 
 
 @dataclass(frozen=True, eq=False)  # compared (and hashed) by identity: validators are cached per spec
@@ -115,39 +128,74 @@ class Registry:
     """All known APIs, by their cloud name (``logistics.updatePrinter``).
 
     Made from specs (``Registry({name: spec})``) or from a spec folder
-    (``Registry.from_root(root)``), whose namespaces are read on first use.
+    (``Registry.from_root(root)``), whose namespaces are read on first use;
+    ``user_roots`` are users' folders of the same layout, read after it, whose
+    specs win over the shipped ones.
     """
 
     def __init__(
-        self, specs: Mapping[str, ApiSpec] | None = None, *, root: Traversable | None = None
+        self,
+        specs: Mapping[str, ApiSpec] | None = None,
+        *,
+        root: Traversable | None = None,
+        user_roots: Sequence[Path] = (),
     ) -> None:
         self._specs: dict[str, ApiSpec] = dict(specs or {})
         self._root = root
+        self.user_roots: tuple[Path, ...] = tuple(user_roots)
         self._loaded: set[str] = set()
-        self._complete = root is None
+        self._complete = root is None and not self.user_roots
 
     @classmethod
-    def from_root(cls, root: Traversable) -> Registry:
-        return cls(root=root)
+    def from_root(cls, root: Traversable, user_roots: Sequence[Path] = ()) -> Registry:
+        return cls(root=root, user_roots=user_roots)
+
+    def _roots(self) -> Iterator[Traversable]:
+        if self._root is not None:
+            yield self._root
+        yield from self.user_roots
 
     def _load_namespace(self, namespace: str) -> None:
         self._loaded.add(namespace)
-        if self._root is None:
+        if not namespace:
             return
-        folder = self._root.joinpath(namespace)
-        if not namespace or not _is_namespace(folder):
-            return
-        for _, document in iter_namespace_documents(folder):
-            spec = ApiSpec.from_document(document)
-            self._specs[spec.name] = spec
+        shipped: set[str] = set()
+        for root in self._roots():
+            folder = root.joinpath(namespace)
+            if not _is_namespace(folder):
+                continue
+            for relative, document in self._documents(root, folder):
+                try:
+                    spec = ApiSpec.from_document(document)
+                except (KeyError, TypeError, AttributeError, ValueError) as exc:
+                    raise ValueError(
+                        f"{root}/{relative.partition('/')[2]}: not a valid API spec (missing or wrong "
+                        f"field: {exc}). Fix: follow the format of the shipped specs "
+                        "(api, method, path, request, response), see docs/apis.md"
+                    ) from None
+                if root is self._root:
+                    shipped.add(spec.name)
+                elif spec.name in shipped:
+                    log.debug("%s: the spec in %s overrides the shipped one", spec.name, root)
+                self._specs[spec.name] = spec
+
+    @staticmethod
+    def _documents(root: Traversable, folder: Traversable) -> Iterator[tuple[str, dict[str, Any]]]:
+        try:
+            yield from iter_namespace_documents(folder)
+        except json.JSONDecodeError as exc:
+            raise ValueError(
+                f"{root}/{folder.name}: a spec file there is not JSON ({exc}). Fix: correct the file "
+                "(`cloudfn check DIR --specs FOLDER` names it and checks every spec's format)"
+            ) from None
 
     def _load_all(self) -> None:
         if self._complete:
             return
-        assert self._root is not None
-        for folder in self._root.iterdir():
-            if _is_namespace(folder) and folder.name not in self._loaded:
-                self._load_namespace(folder.name)
+        for root in self._roots():
+            for folder in root.iterdir():
+                if _is_namespace(folder) and folder.name not in self._loaded:
+                    self._load_namespace(folder.name)
         self._complete = True
 
     def get(self, name: str) -> ApiSpec | None:
@@ -187,4 +235,96 @@ def default_registry() -> Registry:
     return Registry.from_root(spec_root())
 
 
-__all__ = ["SCHEMA_DIR", "ApiSpec", "Registry", "default_registry", "iter_spec_documents", "spec_root"]
+def user_spec_dirs(environ: Mapping[str, str]) -> list[str]:
+    """The folders ``CLOUDFN_SPECS`` names (joined by ``os.pathsep``), in order."""
+    return [part for part in environ.get(SPECS_VARIABLE, "").split(os.pathsep) if part.strip()]
+
+
+def check_spec_dirs(dirs: Iterable[str | Path]) -> tuple[Path, ...]:
+    """Each user's spec folder, resolved; a missing one is an error saying how to fix it."""
+    resolved: list[Path] = []
+    for given in dirs:
+        path = Path(given).expanduser().resolve()
+        if not path.is_dir():
+            raise ConfigError(
+                f"specs: {given}: no such directory. Fix: give a folder holding <namespace>/<method>.json "
+                f"spec files (to cloudfn.init(specs=[...]), {SPECS_VARIABLE} or --specs)"
+            )
+        resolved.append(path)
+    return tuple(resolved)
+
+
+@cache
+def _registry_for(user_roots: tuple[Path, ...]) -> Registry:
+    return Registry.from_root(spec_root(), user_roots) if user_roots else default_registry()
+
+
+def registry_with(dirs: Iterable[str | Path] = ()) -> Registry:
+    """The shipped specs plus the users' folders ``dirs`` (theirs win); one registry per set of folders."""
+    return _registry_for(check_spec_dirs(dirs))
+
+
+def environ_registry(environ: Mapping[str, str] | None = None) -> Registry:
+    """The shipped specs plus the folders ``CLOUDFN_SPECS`` names (default: this process's)."""
+    return registry_with(user_spec_dirs(os.environ if environ is None else environ))
+
+
+def where_to_add(api: str, registry: Registry) -> str:
+    """The fix for an API no spec describes: the file to write, in a folder of the user's own."""
+    namespace, _, method = api.partition(".")
+    relative = f"{namespace}/{method}.json"
+    if registry.user_roots:
+        return (
+            f"Fix: add {registry.user_roots[0] / relative} (method, path, request and response schema, "
+            "in the format of the shipped specs; see docs/apis.md) or correct the name"
+        )
+    return (
+        f"Fix: write SPECS/{relative} in a folder of your own (method, path, request and response "
+        "schema, in the format of the shipped specs; see docs/apis.md) and load it with "
+        f"cloudfn.init(specs=[SPECS]) or {SPECS_VARIABLE}=SPECS (`--specs SPECS` for the emulator "
+        "and check), or correct the name"
+    )
+
+
+def spec_file_problems(folder: Path) -> list[str]:
+    """What is wrong with each spec file of a user's folder (format: ``cloudfn/formats/api.schema.json``)."""
+    from jsonschema import Draft202012Validator
+
+    from ..formats import API_SPEC, load_format
+
+    validator = Draft202012Validator(load_format(API_SPEC))
+    problems: list[str] = []
+    for path in sorted(folder.glob("*/*.json")):
+        if not _is_namespace(path.parent):
+            continue
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: not JSON ({exc}). Fix: correct the file")
+            continue
+        for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
+            where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+            problems.append(f"{path}: {where}: {error.message}. Fix: follow the spec format (docs/apis.md)")
+        expected = f"{path.parent.name}.{path.stem}"
+        if isinstance(document, dict) and document.get("api") not in (None, expected):
+            problems.append(
+                f"{path}: api is {document.get('api')!r} but the file says {expected}. "
+                f'Fix: write "api": "{expected}" or move the file to <namespace>/<method>.json'
+            )
+    return problems
+
+
+__all__ = [
+    "SCHEMA_DIR",
+    "SPECS_VARIABLE",
+    "ApiSpec",
+    "Registry",
+    "default_registry",
+    "environ_registry",
+    "iter_spec_documents",
+    "registry_with",
+    "spec_file_problems",
+    "spec_root",
+    "user_spec_dirs",
+    "where_to_add",
+]

@@ -32,6 +32,12 @@ creates, the next call sees); **example answer** APIs answer their page's exampl
 response once the request passes the spec's checks. APIs whose success is raw
 bytes (an image or a file) say so.
 
+An API missing here is added without touching cloudfn: write its spec, in the
+same format, in a folder of your own (`SPECS/<namespace>/<method>.json`) and load
+it with `cloudfn.init(specs=["SPECS"])`, `CLOUDFN_SPECS=SPECS`, or `--specs SPECS`
+for `cloudfn emulator` and `cloudfn check`; the emulator answers it with its
+`example` (or a stub). See the README's "Adding an API".
+
 This file is generated: run `python -m cloudfn.api.table` after changing a spec.
 
 | API | method | path | page | emulator |

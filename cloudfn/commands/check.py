@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..api.registry import Registry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "directory", metavar="DIR", help="the function directory (index.py or index.js, config.json if any)"
+    )
+    parser.add_argument(
+        "--specs",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help=(
+            "a folder of your own API specs, <namespace>/<method>.json in the shipped format "
+            "(repeatable; also CLOUDFN_SPECS); yours win over shipped ones of the same name"
+        ),
     )
     parser.add_argument(
         "--timezone", default="UTC+8", help="time zone of the timer cron (default UTC+8, the platform's)"
@@ -70,8 +85,32 @@ def check_handler(entry: Path) -> list[str]:
     return []
 
 
+def permission_problem(name: str, registry: Registry) -> str:
+    """Why ``name`` in permissions.openapi is no API cloudfn knows, and the exact fix.
+
+    The common mistakes in real configs: the ``openapi.`` prefix of the call
+    (``openapi.wxacode.getUnlimited``; the list names the API alone), and a
+    namespace or method spelt in the wrong case (``SubscribeMessage.send``).
+    """
+    from ..api.registry import where_to_add
+
+    failing = f"{name} is not an API cloudfn knows (calls to it fail with -604100)"
+    if name.startswith("openapi."):
+        bare = name.removeprefix("openapi.")
+        if bare in registry:
+            return f'{failing}; the list names APIs without the "openapi." prefix. Fix: write "{bare}"'
+    by_case = {known.lower(): known for known in registry.names()}
+    right = by_case.get(name.removeprefix("openapi.").lower())
+    if right is not None:
+        return f'{failing}; names are case-sensitive. Fix: write "{right}"'
+    nearest = registry.closest(name)
+    if nearest:
+        return f'{failing}; did you mean {nearest}? Fix: write "{nearest}"'
+    return f"{failing}. {where_to_add(name, registry)}"
+
+
 def run(args: argparse.Namespace) -> int:
-    from ..api.registry import default_registry
+    from ..api.registry import registry_with, spec_file_problems, user_spec_dirs
     from ..config import FunctionConfig
     from ..errors import ConfigError
     from ..runtime.cron import CronError, parse_cron, parse_timezone
@@ -99,20 +138,19 @@ def run(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             problems.append(str(exc))
     if config is not None:
-        registry = default_registry()
+        try:
+            registry = registry_with([*user_spec_dirs(os.environ), *args.specs])
+        except ConfigError as exc:
+            print(f"error: --specs: {exc}")
+            return 1
+        for folder in registry.user_roots:
+            spec_problems = spec_file_problems(folder)
+            problems += spec_problems
+            if spec_problems:
+                registry = registry_with([])  # permissions are checked against the shipped specs alone
         for name in sorted(config.permissions):
-            if name in registry:
-                continue
-            nearest = registry.closest(name)
-            hint = (
-                f"did you mean {nearest}? Fix: correct the name"
-                if nearest
-                else (f"Fix: add schemas/{name.replace('.', '/', 1)}.json or correct the name")
-            )
-            problems.append(
-                f"{config_path}: permissions.openapi: {name} is not an API cloudfn knows "
-                f"(calls to it fail with -604100); {hint}"
-            )
+            if name not in registry:
+                problems.append(f"{config_path}: permissions.openapi: {permission_problem(name, registry)}")
         notes.append(f"permissions: {', '.join(sorted(config.permissions)) or 'none'}")
         notes.append(
             f"timeout: {config.timeout:g}s" if config.timeout else "timeout: 3s (the platform default)"

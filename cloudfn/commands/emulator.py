@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 
 from ..emulator.data_folder import DEFAULT_ENV, DataFolderError
@@ -57,6 +58,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--fault-seed", type=int, default=0, help="seed for probabilistic faults (same seed, same faults)"
     )
     parser.add_argument(
+        "--specs",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help=(
+            "a folder of your own API specs, <namespace>/<method>.json in the shipped format "
+            "(repeatable; also CLOUDFN_SPECS); yours win over shipped ones of the same name"
+        ),
+    )
+    parser.add_argument(
         "--control-token",
         metavar="TOKEN",
         help=(
@@ -66,8 +77,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--data-dir",
+        "--data",
+        dest="data_dir",
         metavar="DIR",
-        help="the only directory the control API writes files in (default: a temporary one, removed at exit)",
+        help=(
+            "the emulator's own directory: cloud storage is kept there on disk (DIR/storage/<env>/<path>, "
+            "across restarts), and it is the only directory the control API writes files in "
+            "(default: storage in memory, control files in a temporary directory removed at exit)"
+        ),
     )
     parser.add_argument(
         "--import",
@@ -135,8 +152,14 @@ def parse_seeds(apps: list[str], users: list[str]) -> list[AppSeed]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..api.registry import registry_with, user_spec_dirs
     from ..emulator.server import serve
+    from ..errors import ConfigError
 
+    try:
+        registry = registry_with([*user_spec_dirs(os.environ), *args.specs])
+    except ConfigError as exc:
+        raise SystemExit(f"--specs: {exc}") from None
     seeds = parse_seeds(args.app, args.user)
     try:
         rules = [parse_fault(text) for text in args.fault]
@@ -187,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
     try:
-        serve(seeds, host=args.host, port=args.port, token_ttl=args.token_ttl, state=state)
+        serve(seeds, host=args.host, port=args.port, token_ttl=args.token_ttl, state=state, registry=registry)
     finally:
         if export_to is not None:
             counts = state.export_data(export_to, args.env)

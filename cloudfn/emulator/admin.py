@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import mimetypes
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,8 +35,9 @@ from google.protobuf.message import DecodeError
 from ..api.media import loggable
 from ..api.registry import Registry
 from ..errors import API_NOT_FOUND, NO_PERMISSION
-from ..proto import CommApiData, CommOpenApiResp
+from ..proto import ApiGetOpenDataByCloudIdReq, ApiGetOpenDataByCloudIdResp, CommApiData, CommOpenApiResp
 from .callfunction import invoke_function_action
+from .calls import opendata
 from .database import ACTIONS as DATABASE_ACTIONS
 from .database import execute as execute_database
 from .dispatch import Reply, reply
@@ -60,6 +62,7 @@ log = logging.getLogger("cloudfn.emulator.admin")
 ADMIN_PATH = "/admin"
 MAX_FORM_BYTES = 1024 * 1024  # as the HTTPS routes' client_max_size
 _JSON_CONTENT_TYPE = "application/json"
+_OCTET_STREAM = "application/octet-stream"
 REGISTRY = web.AppKey("cloudfn_admin_registry", Registry)
 
 
@@ -122,8 +125,11 @@ def body_from_pairs(data: CommApiData) -> dict[str, Any]:
     body: dict[str, Any] = {}
     for pair in data.openapiData.pairs:
         if pair.contenttype or pair.filename:
-            # A media parameter: the file's bytes as they are, with their type and name.
-            body[pair.key] = {"contentType": pair.contenttype, "value": pair.value, "fileName": pair.filename}
+            # A media parameter: the file's bytes as they are, with their name. wx-server-sdk
+            # 4.0.2 sends no type (its pair says contentType, the field is contenttype): the
+            # name's extension gives it, as the platform must.
+            content_type = pair.contenttype or mimetypes.guess_type(pair.filename)[0] or _OCTET_STREAM
+            body[pair.key] = {"contentType": content_type, "value": pair.value, "fileName": pair.filename}
             continue
         try:
             body[pair.key] = parse_json(pair.value)
@@ -148,6 +154,8 @@ async def open_api(call: AdminCall) -> web.Response:
         )
         return protobuf_response(CommOpenApiResp(errorCode=code))
 
+    if data.apiType == CommApiData.SVRKIT_API:
+        return svrkit_api(call, api, data)
     if call.permissions is not None and api not in call.permissions:
         return refuse(NO_PERMISSION)
     spec = request.config_dict[REGISTRY].get(api)
@@ -187,39 +195,63 @@ async def open_api(call: AdminCall) -> web.Response:
     )
 
 
+# The svrkit APIs the Node SDK calls over wx.openApi (not cloud.openapi: no permission listed for them).
+GET_OPEN_DATA = "ApiGetOpenDataByCloudId"  # cloud.getOpenData({list: [cloudID, ...]})
+
+
+def svrkit_api(call: AdminCall, api: str, data: CommApiData) -> web.Response:
+    """A svrkit call: ``reqData`` and ``respData`` are the API's own protobuf messages."""
+    request, state = call.request, call.state
+    appid = data.appid or call.appid or state.seeds[0].appid
+    if data.svrkitData.apiName != GET_OPEN_DATA:
+        record(request, status=200, response={"errorCode": API_NOT_FOUND}, api=api, function=call.function)
+        return protobuf_response(CommOpenApiResp(errorCode=API_NOT_FOUND))
+    try:
+        wanted = list(ApiGetOpenDataByCloudIdReq.FromString(data.svrkitData.reqData).cloudidList)
+    except DecodeError:
+        return platform_error("INVALID_PARAM", "svrkitData.reqData: not an ApiGetOpenDataByCloudIdReq")
+    body = {"cloudid_list": wanted}
+    try:
+        found = opendata.model(state.app(appid)).items(wanted)
+    except ApiError as exc:
+        # The platform's refusal (-601005 invalid cloudID): only errorCode is set.
+        record(
+            request,
+            status=200,
+            response=error_answer(exc.errcode, exc.errmsg),
+            api=api,
+            appid=appid,
+            body=body,
+            function=call.function,
+        )
+        return protobuf_response(CommOpenApiResp(errorCode=exc.errcode))
+    answer = ApiGetOpenDataByCloudIdResp()
+    for cloud_id, text in found:
+        answer.dataList.add(cloudId=cloud_id, json=text)
+    record(
+        request,
+        status=200,
+        response={"errcode": 0, "count": len(found)},
+        api=api,
+        appid=appid,
+        body=body,
+        function=call.function,
+        answered="state",
+    )
+    return protobuf_response(CommOpenApiResp(respData=answer.SerializeToString(), httpCode=200))
+
+
 async def database_action(call: AdminCall) -> web.Response:
     """``database.*``: the JSON body's parameters to :func:`.database.execute`, its answer as JSON."""
     params = {k: v for k, v in call.body.items() if k not in _COMMON_PARAMS}
     env = str(call.body.get("envName") or call.request.query.get("env") or "")
     reply = execute_database(call.state, env, call.action, params)
-    record(
-        call.request,
-        status=200,
-        response=reply,
-        body=params,
-        function=call.function,
-        action=call.action,
-    )
+    record(call.request, status=200, response=reply, body=params, function=call.function, action=call.action)
     return web.json_response(reply)
 
 
-# Sent with every database action by the Node SDK; not the action's own parameters.
-_COMMON_PARAMS = frozenset(
-    {
-        "action",
-        "envName",
-        "wxCloudApiToken",
-        "wxCloudbaseAccesstoken",
-        "tcb_sessionToken",
-        "sessionToken",
-        "crossAuthorizationToken",
-        "instance",
-        "database",
-    }
-)
-
-
-# The /admin action table: the ``action`` -> its handler. Namespaces add theirs.
+# The /admin action table: the ``action`` -> its handler. Namespaces add theirs; the
+# database's and callFunction's come as JSON (see read_json_action).
 ACTIONS: Mapping[str, AdminAction] = {
     "wx.openApi": open_api,
     "functions.invokeFunction": invoke_function_action,
@@ -237,6 +269,22 @@ async def read_json_action(request: web.Request) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise PlatformError("INVALID_PARAM", "/admin: the JSON body must be an object with an action")
     return document
+
+
+# Sent with every JSON action by the Node SDK; not the action's own parameters.
+_COMMON_PARAMS = frozenset(
+    {
+        "action",
+        "envName",
+        "wxCloudApiToken",
+        "wxCloudbaseAccesstoken",
+        "tcb_sessionToken",
+        "sessionToken",
+        "crossAuthorizationToken",
+        "instance",
+        "database",
+    }
+)
 
 
 async def admin(request: web.Request) -> web.Response:
@@ -280,8 +328,7 @@ async def admin(request: web.Request) -> web.Response:
     return response
 
 
-# JSON actions that log themselves: callFunction as its other wire logs it, the database
-# with its parameters only.
+# JSON actions that log themselves: callFunction as its other wire logs it, the database with its env.
 _RECORDS_ITSELF = frozenset({"functions.invokeFunction", *DATABASE_ACTIONS})
 
 # Sent with every JSON action by the Node SDK: credentials of the channel, not parameters.

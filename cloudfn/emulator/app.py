@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..api.registry import Registry, default_registry
+from ..api.registry import Registry, environ_registry
 from ..api.validation import MAX_BODY_BYTES
 from . import admin, cloudrun, wechat
 from .control import PREFIX as CONTROL_PREFIX
@@ -33,8 +33,13 @@ from .storage import https as storage_https
 def create_emulator_app(
     state: EmulatorState | None = None, *, registry: Registry | None = None
 ) -> web.Application:
-    """The emulator as an aiohttp application (run it with :mod:`.server`)."""
-    registry = registry or default_registry()
+    """The emulator as an aiohttp application (run it with :mod:`.server`).
+
+    It serves every API of ``registry``: by default the shipped specs and the
+    folders ``CLOUDFN_SPECS`` names (users' APIs, answered by stubs or their
+    spec's example).
+    """
+    registry = registry or environ_registry()
     # Request bodies are limited by the application that reads the connection: the root.
     root = web.Application(client_max_size=MAX_BODY_BYTES)
     root[STATE] = state = state or EmulatorState()

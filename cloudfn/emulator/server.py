@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from ..api.registry import Registry
 from ..listen import bind, http_url
 from .app import create_emulator_app
 from .state import AppSeed, EmulatorState
@@ -34,10 +35,11 @@ async def run_emulator(
     host: str = "127.0.0.1",
     port: int = 0,
     state: EmulatorState | None = None,
+    registry: Registry | None = None,
 ) -> AsyncIterator[RunningEmulator]:
     """Serve the emulator on ``host:port`` (0 = any free port) for the ``async with`` block."""
     state = state or EmulatorState(apps)
-    app = create_emulator_app(state)
+    app = create_emulator_app(state, registry=registry)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     sock = bind(host, port)
@@ -56,10 +58,11 @@ def serve(
     port: int,
     token_ttl: float,
     state: EmulatorState | None = None,
+    registry: Registry | None = None,
 ) -> None:
     """Block serving until SIGINT/SIGTERM (aiohttp's run_app handles both)."""
     state = state or EmulatorState(apps, token_ttl=token_ttl)
-    app = create_emulator_app(state)
+    app = create_emulator_app(state, registry=registry)
     lines = [f"cloudfn emulator on http://{host}:{port}"]
     lines += [f"  app {s.appid} (users: {', '.join(s.users) or 'none'})" for s in state.seeds]
 

@@ -160,8 +160,9 @@ class EmulatorState:
             None if cloudrun_whitelist is None else set(cloudrun_whitelist)
         )
         self.reset()
-        # Cloud storage, per environment: on disk under <data_dir>/storage (what an earlier run
-        # left there is kept: made after the first reset), else in memory.
+        # Cloud storage, per environment: on disk under <data_dir>/storage when the user gave a
+        # data directory (what an earlier run left there is kept: made after the first reset),
+        # else in memory.
         self.storage = Storage(
             FileStore(self._data_dir / "storage" if self._data_dir is not None else None, clock=self.clock),
             Links(clock=self.clock),

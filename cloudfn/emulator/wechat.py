@@ -14,11 +14,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from ..api.media import loggable
 from ..api.registry import ApiSpec, Registry
 from ..api.validation import MAX_BODY_BYTES
 from ..invocation_id import INVOCATION_HEADER
+from . import database_https
 from .callfunction import CALL_FUNCTION_API, http_api_answer
 from .dispatch import Reply, reply
 from .errors import ApiError
@@ -162,16 +164,20 @@ async def read_multipart(request: web.Request) -> dict[str, Any]:
         while (part := await reader.next()) is not None:
             if not isinstance(part, BodyPartReader) or not part.name:
                 continue
-            data = bytes(await part.read(decode=False))
-            total += len(data)
-            if total > MAX_BODY_BYTES:
-                raise BadBody(47001, "data format error")
+            chunks = []
+            # Counted while read: a part is never held beyond the body limit.
+            while chunk := await part.read_chunk():
+                total += len(chunk)
+                if total > MAX_BODY_BYTES:
+                    raise BadBody(47001, "data format error")
+                chunks.append(chunk)
+            data = b"".join(chunks)
             if part.filename is not None:
                 content_type = part.headers.get("Content-Type", "application/octet-stream")
                 fields[part.name] = {"contentType": content_type, "value": data, "fileName": part.filename}
             else:
                 fields[part.name] = data.decode("utf-8", errors="replace")
-    except (ValueError, AssertionError):  # a malformed multipart body
+    except (ValueError, AssertionError, LookupError, HttpProcessingError):  # a malformed multipart body
         raise BadBody(47001, "data format error") from None
     request[BODY] = b""
     request[LOGGED_BODY] = {k: loggable(v) for k, v in fields.items()}
@@ -228,6 +234,9 @@ def wechat_channel(registry: Registry) -> web.Application:
     channel = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[inject_faults])
     channel.router.add_route("*", "/cgi-bin/token", answering(classic_token), name="token")
     channel.router.add_route("*", "/cgi-bin/stable_token", answering(stable_token), name="stable_token")
+    # /tcb/database*: statements run on the emulator's database. First, so a spec for one of
+    # these paths (served from its page's example) never shadows the database itself.
+    database_https.add_routes(channel, authenticate)
     for spec in registry:  # every spec is served: from state, a stub, or its page's example
         channel.router.add_route("*", spec.path, answering(api_route(spec)), name=spec.name)
     channel.router.add_route("*", INVOKE_FUNCTION_PATH, invoke_cloud_function, name=INVOKE_FUNCTION_API)

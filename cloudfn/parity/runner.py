@@ -1,6 +1,8 @@
 """``cloudfn parity``: the Node original and its Python port, event by event, on one emulator.
 
-For each event the emulator is reset to the same start, the event runs
+For each event the emulator is reset to the same start (the seed, then the
+example's ``emulator.json`` arrangement if its folder has one, then the
+event's ``setup``: :func:`start_state`), the event runs
 through one side, the emulator's side effects are read, and again for the
 other side. Compared, as text:
 
@@ -11,12 +13,11 @@ other side. Compared, as text:
   expiry, a storage error's ``requestId``;
 - the side effects, i.e. what changes the world: the requests the emulator
   *accepted* (errcode 0), each as (api, body), in order, the apps' state
-  after, the files in storage after (path, size and SHA-256 per environment),
-  and the database after (every collection, documents sorted by ``_id``, as
-  extended JSON). Dates written during the run (``serverDate()``,
+  after, the files in storage after (path, size and SHA-256 per
+  environment), and the database after (every collection, documents sorted by
+  ``_id``, as extended JSON). Dates written during the run (``serverDate()``,
   ``new Date()``) are masked in results and database alike; generated ids
-  need no mask, the emulator draws them from one sequence per reset. Rejected
-  requests are not compared: the Python port refuses bad
+  need no mask, the emulator draws them from one sequence per reset. Rejected requests are not compared: the Python port refuses bad
   input locally and sends nothing, where the Node SDK sends it and the
   emulator refuses it; both leave the world as it was.
 """
@@ -36,7 +37,7 @@ from typing import Any
 
 import aiohttp
 
-from ..api.registry import default_registry
+from ..api.registry import environ_registry
 from ..config import FunctionConfig
 from ..database.ejson import loads as ejson_loads
 from ..emulator.data_folder import DataFolderError, read_folder
@@ -65,14 +66,13 @@ from .options import EVENT_TIMEOUT_S, PARITY_TRANSPORTS
 PARITY_ENV = "cloudfn-parity"
 _RID = re.compile(r"( rid: )[^\"\\\s]*")
 _TEMP_URL_SIGN = re.compile(r"([?&]sign=)[^&\"\\\s]*(&t=)[0-9]*")
-# Request ids in storage and database answers and in callFunction's results and errors
-# (requestId / requestID): random too.
+# Request ids in storage errors and in callFunction's results and errors (requestId / requestID).
 _REQUEST_ID = re.compile(r'("requestI[Dd]":")[^"]*(")')
 
 
 def mask_rid(text: str) -> str:
     """Blank what is random by nature: the request id after `` rid: ``, a temporary URL's
-    signature and expiry, the ``requestId``/``requestID`` of storage, database and callFunction answers."""
+    signature and expiry, the ``requestId``/``requestID`` of storage and callFunction answers."""
     text = _RID.sub(r"\1<rid>", text)
     text = _TEMP_URL_SIGN.sub(r"\1<sign>\2<t>", text)
     return _REQUEST_ID.sub(r"\1<requestId>\2", text)
@@ -196,15 +196,46 @@ def compare(
     return verdict
 
 
-def start_state(state: EmulatorState, case: EventCase) -> None:
-    """Where each side of each event starts: the reset state (the imported data folder, if any,
-    restored from its snapshot by reset()), then the event's own setup and database."""
+ARRANGEMENT_FILE = "emulator.json"
+
+
+def load_arrangement(*directories: Path) -> dict[str, Any] | None:
+    """The example's ``emulator.json`` (the control API's arrange document), if it has one.
+
+    Looked for in the port's and the original's folders; two different files are an error.
+    """
+    found: dict[str, Any] | None = None
+    seen: Path | None = None
+    for directory in directories:
+        path = directory / ARRANGEMENT_FILE
+        if not path.is_file():
+            continue
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise ParityError(f"{path}: not JSON ({exc}). Fix: write one JSON object") from None
+        if not isinstance(document, dict):
+            raise ParityError(f'{path}: must be a JSON object, e.g. {{"users": ["oUser1"]}}')
+        if found is not None and document != found:
+            raise ParityError(f"{path} and {seen}: two different arrangements. Fix: keep one of them")
+        found, seen = document, path
+    return found
+
+
+def start_state(state: EmulatorState, case: EventCase, arrangement: dict[str, Any] | None) -> None:
+    """Where every event starts, for each side: reset (which restores an imported data folder,
+    from its snapshot), the example's arrangement, the event's setup."""
     state.reset()
+    if arrangement is not None:
+        try:
+            state.arrange(arrangement)
+        except ValueError as exc:
+            raise ParityError(f"{ARRANGEMENT_FILE}: {exc}") from None
     apply_setup(state, case)
 
 
 def apply_setup(state: EmulatorState, case: EventCase) -> None:
-    registry = default_registry()
+    registry = environ_registry()
     app = state.app(state.seeds[0].appid)
     for i, call in enumerate(case.setup):
         spec = registry.get(call.api)
@@ -300,6 +331,7 @@ class ParityPlan:
     py_config: FunctionConfig
     cases: list[EventCase]
     transport: str
+    arrangement: dict[str, Any] | None = None
     project: Path | None = None
 
 
@@ -330,7 +362,14 @@ def plan(
                 "whose functions the compared ones call"
             )
     return ParityPlan(
-        node_path, py_path, _load_config(node_path), _load_config(py_path), cases, transport, project_path
+        node_path,
+        py_path,
+        _load_config(node_path),
+        _load_config(py_path),
+        cases,
+        transport,
+        load_arrangement(node_path, py_path),
+        project_path,
     )
 
 
@@ -387,7 +426,11 @@ async def run_parity(
                 raise ParityError(f"{p.py_dir}: loading the Python port failed: {exc}") from None
             try:
                 for case in p.cases:
-                    verdicts.append(await _run_case(emulator, node, function, case, event_timeout, since_ms))
+                    verdicts.append(
+                        await _run_case(
+                            emulator, node, function, case, event_timeout, p.arrangement, since_ms
+                        )
+                    )
             finally:
                 await function.close()
         finally:
@@ -401,6 +444,7 @@ async def _run_case(
     function: CloudFunction,
     case: EventCase,
     limit: float,
+    arrangement: dict[str, Any] | None,
     since_ms: int | None = None,
 ) -> Verdict:
     state = emulator.state
@@ -409,10 +453,10 @@ async def _run_case(
         "function_name": node.directory.name,
         "namespace": PARITY_ENV,
     }
-    start_state(state, case)
+    start_state(state, case, arrangement)
     outcome = await node.call(case.event, wx_context=case.wx_context, context=context, limit=limit)
     node_fx = side_effects(state)
-    start_state(state, case)
+    start_state(state, case, arrangement)
     invocation = await invoke(function, case.event, wx_context=case.wx_context, timeout=limit)
     python_fx = side_effects(state)
     return compare(case, _node_text(outcome), _python_text(invocation), node_fx, python_fx, since_ms)
@@ -430,7 +474,7 @@ def format_table(report: ParityReport) -> str:
     lines.append(
         f"{len(report.verdicts)} events, {len(report.verdicts) - different} same, {different} different "
         "(results compared as JSON text with ' rid: <id>' and dates written during the run masked; "
-        "side effects = accepted requests (api, body) in order + apps' state + stored files' paths "
-        "and digests + database after)"
+        "side effects = accepted requests (api, body) in order + apps' state + stored files' paths and "
+        "digests + database after)"
     )
     return "\n".join(line.rstrip() for line in lines)

@@ -11,6 +11,8 @@ bundled protoc must be no newer than the protobuf runtime pinned in pyproject)::
 """
 
 from .openapi_pb2 import (
+    ApiGetOpenDataByCloudIdReq,
+    ApiGetOpenDataByCloudIdResp,
     CommApiData,
     CommOpenApiResp,
     HttpHeader,
@@ -18,4 +20,12 @@ from .openapi_pb2 import (
     OpenApiData,
 )
 
-__all__ = ["CommApiData", "CommOpenApiResp", "HttpHeader", "KeyValuePair", "OpenApiData"]
+__all__ = [
+    "ApiGetOpenDataByCloudIdReq",
+    "ApiGetOpenDataByCloudIdResp",
+    "CommApiData",
+    "CommOpenApiResp",
+    "HttpHeader",
+    "KeyValuePair",
+    "OpenApiData",
+]

@@ -125,3 +125,24 @@ class CommOpenApiResp(_message.Message):
     headers: _containers.RepeatedCompositeFieldContainer[HttpHeader]
     svrkitErrorCode: int
     def __init__(self, respData: _Optional[bytes] = ..., contentType: _Optional[str] = ..., errorCode: _Optional[int] = ..., httpCode: _Optional[int] = ..., headers: _Optional[_Iterable[_Union[HttpHeader, _Mapping]]] = ..., svrkitErrorCode: _Optional[int] = ...) -> None: ...
+
+class ApiGetOpenDataByCloudIdReq(_message.Message):
+    __slots__ = ("cloudidList", "appid")
+    CLOUDIDLIST_FIELD_NUMBER: _ClassVar[int]
+    APPID_FIELD_NUMBER: _ClassVar[int]
+    cloudidList: _containers.RepeatedScalarFieldContainer[str]
+    appid: str
+    def __init__(self, cloudidList: _Optional[_Iterable[str]] = ..., appid: _Optional[str] = ...) -> None: ...
+
+class ApiGetOpenDataByCloudIdResp(_message.Message):
+    __slots__ = ("dataList",)
+    class OpDataItem(_message.Message):
+        __slots__ = ("cloudId", "json")
+        CLOUDID_FIELD_NUMBER: _ClassVar[int]
+        JSON_FIELD_NUMBER: _ClassVar[int]
+        cloudId: str
+        json: str
+        def __init__(self, cloudId: _Optional[str] = ..., json: _Optional[str] = ...) -> None: ...
+    DATALIST_FIELD_NUMBER: _ClassVar[int]
+    dataList: _containers.RepeatedCompositeFieldContainer[ApiGetOpenDataByCloudIdResp.OpDataItem]
+    def __init__(self, dataList: _Optional[_Iterable[_Union[ApiGetOpenDataByCloudIdResp.OpDataItem, _Mapping]]] = ...) -> None: ...

@@ -20,11 +20,17 @@ def configured(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def emulator_environ(emulator: RunningEmulator) -> dict[str, str]:
-    """The CLOUDFN_* values that send a function's cloud calls to ``emulator``."""
+    """The CLOUDFN_* values that send a function's cloud calls to ``emulator``.
+
+    ``CLOUDFN_ENV`` is the cloud environment ``cloud.init({"env": DYNAMIC_CURRENT_ENV})``
+    falls back to when no ``TCB_ENV`` is set (storage keeps the function's files there):
+    ``local``, the ENV the runner's WX context reports.
+    """
     return {
         "CLOUDFN_BASE_URL": emulator.base_url,
         "CLOUDFN_APPID": emulator.appid,
         "CLOUDFN_SECRET": emulator.secret,
+        "CLOUDFN_ENV": "local",
     }
 
 

@@ -375,9 +375,10 @@ async def _load(
     load_timeout: float,
 ) -> ProjectFunction:
     if source.language == PYTHON:
-        # As the platform sets it for every function: the environment its cloud.init() resolves
-        # (DYNAMIC_CURRENT_ENV, storage's env) unless the caller's environment names one.
-        environ = {"TCB_ENV": env, **runner_environ}
+        # Against the embedded emulator the function runs in its environment ("local", as in the
+        # platform's local debugging), which cloud.init() resolves DYNAMIC_CURRENT_ENV to and
+        # storage needs; in production the platform's own TCB_ENV (or x-wx-env) applies.
+        environ = {"TCB_ENV": env, **runner_environ} if emulator is not None else dict(runner_environ)
         try:
             return PythonProjectFunction(
                 await load_function_in_time(source.directory, runner_environ=environ, timeout=load_timeout)

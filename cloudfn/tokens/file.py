@@ -98,12 +98,13 @@ class FileTokenStore:
     @asynccontextmanager
     async def lock(self, key: str) -> AsyncIterator[None]:
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            # Owner-only: the lock and token files' names carry the AppID and host.
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise self._error("creating", exc) from None
         local = self._local_locks(key)
         async with local:
-            file_lock = filelock.FileLock(self.directory / f"{self._stem(key)}.lock", timeout=0)
+            file_lock = filelock.FileLock(self.directory / f"{self._stem(key)}.lock", timeout=0, mode=0o600)
             loop = asyncio.get_running_loop()
             give_up = loop.time() + self.lock_wait
             acquired = False

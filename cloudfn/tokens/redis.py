@@ -58,6 +58,10 @@ def safe_url(url: str) -> str:
     return str(parsed.with_password("***")) if parsed.password else url
 
 
+# Seconds a Redis command (or connecting) may take before the store reports a failure.
+SOCKET_TIMEOUT_S = 5.0
+
+
 class RedisTokenStore:
     """Tokens under ``<prefix><key>`` in Redis; the lock under ``<prefix><key>:lock``."""
 
@@ -86,8 +90,16 @@ class RedisTokenStore:
         if self._client is None or self._client_loop is not loop:
             # A blocking pool: hundreds of concurrent calls queue for a
             # connection instead of failing with MaxConnectionsError.
+            # Socket timeouts: a Redis that accepts and never answers (a tarpit, a
+            # stalled failover) is reported as the token store's failure, not
+            # mistaken for a slow API server when the call's own timeout ends.
+            # ?socket_timeout= / ?socket_connect_timeout= in the URL override them.
             pool = self._redis.BlockingConnectionPool.from_url(
-                self._url, max_connections=MAX_CONNECTIONS, timeout=self.lock_wait
+                self._url,
+                max_connections=MAX_CONNECTIONS,
+                timeout=self.lock_wait,
+                socket_timeout=SOCKET_TIMEOUT_S,
+                socket_connect_timeout=SOCKET_TIMEOUT_S,
             )
             self._client = self._redis.Redis(connection_pool=pool)
             self._client_loop = loop

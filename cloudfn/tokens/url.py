@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..errors import ConfigError
@@ -32,9 +33,19 @@ def from_url(url: str | None) -> TokenStore:
     if parts.scheme == "memory":
         return MemoryTokenStore()
     if parts.scheme == "file":
-        if not parts.path or parts.netloc not in ("", "localhost"):
+        if parts.netloc not in ("", "localhost"):
+            # file://tokens/dir reads "tokens" as a host name: a relative directory cannot be written so.
             raise ConfigError(
-                f"token_store: {shown} has no absolute directory. Fix: file:///var/run/cloudfn-tokens"
+                f"token_store: {shown} names the host {parts.netloc!r} and the directory "
+                f"{parts.path or '/'!r}: a file URL takes an absolute directory after three slashes "
+                f"(file:///<dir>); a relative one cannot be given. Fix: "
+                f"file://{os.path.abspath(parts.netloc + parts.path)} (that directory made absolute), or "
+                "another absolute directory such as file:///var/run/cloudfn-tokens"
+            )
+        if not parts.path or parts.path == "/":
+            raise ConfigError(
+                f"token_store: {shown} names no directory. Fix: an absolute one, e.g. "
+                "file:///var/run/cloudfn-tokens"
             )
         from .file import FileTokenStore
 

@@ -53,9 +53,10 @@ class Transport(Protocol):
 
     Storage takes three steps, each a method: ``storage`` asks the platform for a storage
     action, ``upload`` sends a file's bytes where the platform's upload ticket says, ``fetch``
-    reads a URL the platform handed out (a temporary download URL). A transport that reaches
-    the cloud database also has the method of :class:`DatabaseTransport` (``cloud.database()``
-    looks for it).
+    reads a URL the platform handed out (a temporary download URL).
+
+    A transport that reaches the cloud database also has the method of
+    :class:`DatabaseTransport` (``cloud.database()`` looks for it).
     """
 
     async def send(self, request: ApiRequest) -> ApiResponse: ...

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 import aiohttp
 from yarl import URL
@@ -48,8 +50,10 @@ class HttpsTransport(WeChatStorage):
         credentials: Mapping[str, Secret] | None = None,
         retry: RetryPolicy | None = None,
         deadline: float | None = None,
+        env: str | None = None,
     ) -> None:
         self.base_url = URL(base_url)
+        self.env = env  # the cloud environment the database API works in
         self.retry = retry if retry is not None else RetryPolicy()
         self.deadline = deadline
         self.appid = appid
@@ -128,6 +132,47 @@ class HttpsTransport(WeChatStorage):
             raise TransportError(exc.errcode, exc.errmsg, detail=detail) from None
         except TokenStoreError as exc:
             raise TransportError(SYSTEM_ERROR, "system error", detail=str(exc)) from None
+
+    async def database(
+        self, action: str, params: dict[str, Any], *, env: str | None = None
+    ) -> dict[str, Any]:
+        """One Node SDK database action through WeChat's HTTPS database API.
+
+        The action becomes a statement (``db.collection("x").where({...}).get()``)
+        posted to ``/tcb/database<op>``; the answer is returned as the
+        ``/admin`` channel gives it (``{"requestId", "data": {...}}`` or
+        ``{"code", "message"}``), so the database client reads both alike.
+        """
+        # Imported here: the statement parser loads tree-sitter, which plain cloud calls never need.
+        from ..dbstatement import StatementError
+        from ..dbstatement.https_api import TCB_ERR_CODE, https_call, platform_answer
+
+        env_name = env or self.env
+        if not env_name:
+            raise TransportError(
+                TCB_ERR_CODE["INVALIID_ENV"],
+                "env is required",
+                detail=(
+                    f"{action}: the HTTPS database API needs the cloud environment id. "
+                    "Fix: cloudfn.init(env='<env id>') or set TCB_ENV"
+                ),
+            )
+        try:
+            call = https_call(action, params, env_name)
+        except StatementError as exc:
+            raise TransportError(TCB_ERR_CODE["INVALID_PARAM"], exc.errmsg, detail=exc.errmsg) from None
+        response = await self.send(ApiRequest(api=call.api, method="POST", path=call.path, body=call.body))
+        try:
+            answer: Any = json.loads(response.body)
+        except ValueError:
+            answer = None
+        if response.status != 200 or not isinstance(answer, dict):
+            raise TransportError(
+                SYSTEM_ERROR,
+                f"unknown response from {call.path} (HTTP {response.status})",
+                detail=f"{action}: {call.path} did not answer a JSON object",
+            )
+        return platform_answer(action, answer)
 
     async def _send_once(self, request: ApiRequest, token: str) -> ApiResponse:
         url = self._urls.get(request.path)

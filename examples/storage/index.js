@@ -27,6 +27,12 @@ exports.main = async (event, context) => {
         fs.unlinkSync(local)
         fileID = res.fileID
         out.saveFromDisk = res
+      } else if (step === 'saveQRCode') {
+        // The common case: a mini program code made by WeChat, kept in storage.
+        const code = await cloud.openapi.wxacode.getUnlimited({ scene: event.scene || 'id=1' })
+        const res = await cloud.uploadFile({ cloudPath: event.cloudPath, fileContent: code.buffer })
+        fileID = res.fileID
+        out.saveQRCode = { contentType: code.contentType, size: code.buffer.length, fileID: res.fileID }
       } else if (step === 'link') {
         out.link = await cloud.getTempFileURL({ fileList: [fileID] })
       } else if (step === 'linkFor') {

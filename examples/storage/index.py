@@ -31,6 +31,18 @@ async def main(event, context):
                 os.unlink(local)
                 file_id = res["fileID"]
                 out["saveFromDisk"] = res
+            elif step == "saveQRCode":
+                # The common case: a mini program code made by WeChat, kept in storage.
+                code = await cloud.openapi.wxacode.getUnlimited({"scene": event.get("scene") or "id=1"})
+                res = await cloud.uploadFile(
+                    {"cloudPath": event.get("cloudPath"), "fileContent": code["buffer"]}
+                )
+                file_id = res["fileID"]
+                out["saveQRCode"] = {
+                    "contentType": code["contentType"],
+                    "size": len(code["buffer"]),
+                    "fileID": res["fileID"],
+                }
             elif step == "link":
                 out["link"] = await cloud.getTempFileURL({"fileList": [file_id]})
             elif step == "linkFor":

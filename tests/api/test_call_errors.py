@@ -143,7 +143,9 @@ async def test_api_without_a_spec_says_how_to_add_one(seed_cloud: Cloud, emulato
     assert err.errCode == -604100
     assert err.message == "errCode: -604100 API not found | errMsg: system error: error code: -604100"
     assert "did you mean logistics.updatePrinter" in str(err)
-    assert "add schemas/logistics/updatePrinters.json" in str(err)
+    # The fix is a folder of the user's own, never a file inside the installed package.
+    assert "write SPECS/logistics/updatePrinters.json in a folder of your own" in str(err)
+    assert "cloudfn.init(specs=[SPECS]) or CLOUDFN_SPECS=SPECS" in str(err)
     assert not emulator.state.requests
 
 

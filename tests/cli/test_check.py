@@ -25,7 +25,8 @@ def test_unknown_permission_suggests_the_closest(tmp_path: Path) -> None:
     assert "logistics.updatePrinters is not an API cloudfn knows" in done.stdout
     assert "did you mean logistics.updatePrinter?" in done.stdout
     assert (
-        "foo.barBaz is not an API cloudfn knows" in done.stdout and "schemas/foo/barBaz.json" in done.stdout
+        "foo.barBaz is not an API cloudfn knows" in done.stdout
+        and "write SPECS/foo/barBaz.json in a folder of your own" in done.stdout
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import selectors
 import signal
 import socket
 import subprocess
@@ -173,6 +174,19 @@ async def test_function_listing_never_shows_secret_keys(emulator: RunningEmulato
     assert json.loads(raw)["functions"][0]["secret_id"] == issued["secret_id"]
 
 
+def read_lines(stream: Any, *, until: str) -> list[str]:
+    """Lines from a process's stdout up to the one holding ``until`` (or its end, or a 30 s guard)."""
+    lines: list[str] = []
+    with selectors.DefaultSelector() as selector:
+        selector.register(stream, selectors.EVENT_READ)
+        while selector.select(30):
+            line = stream.readline()
+            lines.append(line)
+            if not line or until in line:
+                break
+    return lines
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -193,7 +207,7 @@ def test_emulator_on_a_non_loopback_address_warns_and_generates_a_token(tmp_path
         )
         try:
             assert process.stdout is not None
-            lines = [process.stdout.readline() for _ in range(3)]
+            lines = read_lines(process.stdout, until="cloudfn emulator on")
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=30)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from cloudfn.parity import format_table, run_parity
-from tests.support.storage import STORAGE_EVENTS, STORAGE_EXAMPLE
+from tests.support.storage import STORAGE_EVENTS, STORAGE_EXAMPLE, ensure_storage_node_modules
 
 EXAMPLE = STORAGE_EXAMPLE
 EVENTS = STORAGE_EVENTS
@@ -19,11 +18,7 @@ EVENTS = STORAGE_EVENTS
 
 @pytest.fixture(scope="module", autouse=True)
 def example_node_modules() -> None:
-    """`npm ci` in the example when its node_modules is missing (tests never skip for it)."""
-    if not (EXAMPLE / "node_modules" / "wx-server-sdk").is_dir():
-        npm = shutil.which("npm")
-        assert npm is not None, "npm is needed to install the example's Node dependencies"
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=EXAMPLE, check=True, timeout=300)
+    ensure_storage_node_modules()
 
 
 @pytest.mark.parametrize("transport", ["https", "tcb"])
@@ -35,6 +30,8 @@ async def test_the_storage_port_matches_its_original(transport: str) -> None:
     assert read["read"] == {"text": "一本书", "statusCode": 200, "errMsg": "downloadFile:ok"}
     linked = json.loads(by_name["save, then link to it"].python)["link"]["fileList"][0]
     assert "/__cos__/" in linked["tempFileURL"] and linked["maxAge"] == 86400
+    code = json.loads(by_name["a mini program code, kept and linked"].node)["saveQRCode"]
+    assert code["contentType"] == "image/png" and code["size"] > 0
     refused = json.loads(by_name["a path with .."].node)
     assert refused["code"] == "INVALID_PARAM" and refused["errMsg"].startswith(
         "uploadFile:fail path: cloudPath"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 from cloudfn.emulator.http import RequestLogEntry
 from cloudfn.emulator.server import RunningEmulator
 from cloudfn.storage.fileid import file_id
@@ -21,3 +24,11 @@ def storage_requests(emulator: RunningEmulator) -> list[RequestLogEntry]:
 
 def missing_id(path: str = "nothing/here.txt") -> str:
     return file_id(ENV, path)
+
+
+def ensure_storage_node_modules() -> None:
+    """`npm ci` in the storage example when its node_modules is missing (tests never skip for it)."""
+    if not (STORAGE_EXAMPLE / "node_modules" / "wx-server-sdk").is_dir():
+        npm = shutil.which("npm")
+        assert npm is not None, "npm is needed to install the example's Node dependencies"
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=STORAGE_EXAMPLE, check=True, timeout=300)

@@ -9,7 +9,8 @@ example's ``emulator.json``) to one app::
     {"subscribeMessage": {"templates": [...], "subscriptions": [...]},
      "security": {"riskyWords": [...], "riskyImages": [...]},
      "wxacode": {"pages": [...]},
-     "phonenumber": {"codes": {...}}}
+     "phonenumber": {"codes": {...}},
+     "cloudbase": {"cloudIDs": {...}}}
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..namespace import Namespace
-from . import links, messages, phone, security, subscribe, wxacode
+from . import links, messages, opendata, phone, security, subscribe, wxacode
 
 if TYPE_CHECKING:
     from ..state import AppState
@@ -30,6 +31,8 @@ NAMESPACES = (
     Namespace(links.NAMESPACE, handlers=links.HANDLERS, model=lambda app: links.LinksModel()),
     Namespace(phone.NAMESPACE, handlers=phone.HANDLERS, model=lambda app: phone.PhoneModel()),
     Namespace(messages.NAMESPACE, handlers=messages.HANDLERS, model=lambda app: messages.MessagesModel()),
+    # cloudbase.getOpenData's cloudIDs, also read by /admin's svrkit call (cloud.getOpenData).
+    Namespace(opendata.NAMESPACE, handlers=opendata.HANDLERS, model=lambda app: opendata.OpenDataModel()),
 )
 
 # Arrangement section -> the app's model that takes it.
@@ -38,6 +41,7 @@ ARRANGERS: Mapping[str, Callable[[AppState], Any]] = {
     "security": security.model,
     "wxacode": wxacode.model,
     "phonenumber": phone.model,
+    "cloudbase": opendata.model,
 }
 
 

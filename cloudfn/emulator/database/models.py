@@ -68,6 +68,13 @@ class EnvDatabase:
     def get(self, name: str) -> IndexedCollection | None:
         return self.collections.get(name)
 
+    def drop(self, name: str) -> None:
+        """Delete a collection and its documents (the HTTPS API's databasecollectiondelete)."""
+        collection = self.collections.pop(name, None)
+        if collection is not None:
+            collection.drop()
+            self._db._collection_accesses.pop(name, None)
+
     def documents(self, name: str) -> list[dict[str, Any]]:
         """Every document of a collection, in insertion order (the store's own objects)."""
         collection = self.collections.get(name)
