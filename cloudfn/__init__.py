@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .errors import CloudSDKError
+from .errors import CloudSDKError, Error
 
 __version__ = "0.1.0"
 
@@ -25,6 +25,8 @@ _LAZY = {
     "run_sync": "cloudfn.sync",
     "BlockingCloud": "cloudfn.sync",
     "openapi": "cloudfn.cloud",
+    "undefined": "cloudfn.jsvalues",
+    "JSObject": "cloudfn.jsvalues",
     "callFunction": "cloudfn.cloud",
     "call_function": "cloudfn.cloud",
     "getOpenData": "cloudfn.cloud",
@@ -33,6 +35,7 @@ _LAZY = {
 if TYPE_CHECKING:
     from .cloud import Cloud, call_function, callFunction, getOpenData, init, openapi
     from .config import FunctionConfig
+    from .jsvalues import JSObject, undefined
     from .runtime.context import get_wx_context, getWXContext
     from .sync import BlockingCloud, run_sync
 
@@ -51,7 +54,9 @@ __all__ = [
     "BlockingCloud",
     "Cloud",
     "CloudSDKError",
+    "Error",
     "FunctionConfig",
+    "JSObject",
     "__version__",
     "callFunction",
     "call_function",
@@ -61,4 +66,5 @@ __all__ = [
     "init",
     "openapi",
     "run_sync",
+    "undefined",
 ]

@@ -31,6 +31,9 @@ def snake_to_camel(name: str) -> str:
     return _UNDERSCORE_LOWER.sub(lambda m: m.group()[1].upper(), name)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _convert(value: Any, convert_key: Callable[[str], str]) -> Any:
     if isinstance(value, dict):
         # Mirror the Node loop on a copy of the object: `for (key in data)`
@@ -40,7 +43,9 @@ def _convert(value: Any, convert_key: Callable[[str], str]) -> Any:
         for key in list(out):
             if key not in out:
                 continue
-            item = _convert(out[key], convert_key)
+            item = out[key]
+            if type(item) not in _SCALARS:  # most values are scalars: no call for them
+                item = _convert(item, convert_key)
             new_key = convert_key(key) if isinstance(key, str) else key
             out[new_key] = item
             if new_key != key:

@@ -14,6 +14,7 @@ COMMANDS = {
     "invoke": "run a cloud function once and print its result",
     "serve": "serve a cloud function over HTTP (and run its timer trigger)",
     "check": "check a function directory: config.json, permissions, cron, handler",
+    "port": "translate a Node cloud function (index.js) into a Python port (index.py)",
 }
 
 

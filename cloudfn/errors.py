@@ -130,5 +130,22 @@ def platform_refusal(code: int, *, detail: str | None = None) -> CloudSDKError:
     return CloudSDKError(code, f"system error: error code: {code}", detail=detail)
 
 
+class Error(Exception):
+    """JavaScript's ``Error`` in a port: ``throw new Error(msg)`` is ``raise cloudfn.Error(msg)``.
+
+    Like the Node object it has ``message`` and ``name``, so ``err.message``
+    reads the same whether ``err`` is one of these or a :class:`CloudSDKError`.
+    """
+
+    name = "Error"
+
+    def __init__(self, message: object = "") -> None:
+        self.message = "" if message is None else str(message)
+        super().__init__(self.message)
+
+    def __repr__(self) -> str:
+        return f"Error({self.message!r})"
+
+
 class ConfigError(ValueError):
     """A config.json (or other local configuration) that cloudfn cannot use."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "cloudfn"
+from tests.support.paths import ROOT
+
+PACKAGE = ROOT / "cloudfn"
 
 
 def module_name(path: Path) -> str:

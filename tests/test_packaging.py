@@ -16,7 +16,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
+
 REPO_SPECS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "schemas").rglob("*.json"))
 REPO_NAMES = sorted(json.loads((ROOT / p).read_text(encoding="utf-8"))["api"] for p in REPO_SPECS)
 

@@ -24,6 +24,7 @@ from ..errors import (
     api_fail,
     platform_refusal,
 )
+from ..jsjson import drop_undefined
 from ..redact import redact
 from ..transport.base import ApiRequest, ApiResponse, Transport
 from ..transport.errors import PlatformRefusal, TransportError
@@ -83,7 +84,8 @@ class OpenApiCaller:
         spec = self.registry.get(api)
         if spec is None:
             raise self._not_found(api)
-        body = dict(data or {})
+        # A field a port read from a missing key is undefined: Node leaves it out of the request.
+        body = drop_undefined(dict(data or {}))
         if convert_case:
             body = to_snake_keys(body)
         # With validation off (as in the Node SDK) the server's rules, size

@@ -67,7 +67,7 @@ class OpenApiProxy:
     def __call__(self, data: Mapping[str, Any] | None = None, /, **fields: Any) -> Any:
         if not self._path:
             return self._configure({**(data or {}), **fields})
-        if data is not None and not isinstance(data, Mapping):
+        if data is not None and type(data) is not dict and not isinstance(data, Mapping):
             raise CloudSDKError(
                 -601002,
                 f"openapi.{self.api_name}:fail system args error",
@@ -76,7 +76,8 @@ class OpenApiProxy:
                     f"Fix: call openapi.{self.api_name}({{...}}) or with keyword arguments"
                 ),
             )
-        payload = {**(data or {}), **fields}
+        # The pipeline copies the body before changing it, so no copy is needed here.
+        payload = {**(data or {}), **fields} if fields else data
         return self._caller.call(self.api_name, payload, appid=self._appid, convert_case=self._convert_case)
 
     def _configure(self, options: Mapping[str, Any]) -> OpenApiProxy:

@@ -31,6 +31,7 @@ import fastjsonschema
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from ..json_path import field_path
+from ..jsvalues import Undefined
 from .media import is_media, media_part
 from .registry import ApiSpec
 
@@ -221,7 +222,7 @@ def structure_violation(body: Any) -> Violation | None:
                     "send large numbers as strings",
                 )
             continue
-        if isinstance(value, _JSON_SCALARS):
+        if isinstance(value, (*_JSON_SCALARS, Undefined)):  # undefined is dropped, as Node drops it
             continue
         if isinstance(value, dict | list | tuple):
             if id(value) in open_:

@@ -16,6 +16,7 @@ from typing import Any
 from bson.int64 import Int64
 from bson.regex import Regex
 
+from ..jsvalues import Undefined
 from . import ejson
 from .types import Point, RegExp, ServerDate, _Shape
 
@@ -303,11 +304,15 @@ def encode_update(data: Any) -> Any:
 
 
 def _wire(value: Any, path: str) -> Any:
-    """Every value as bson can encode it; anything unstorable is refused with its path."""
+    """Every value as bson can encode it; anything unstorable is refused with its path.
+
+    ``undefined`` goes as JSON.stringify (the Node SDK's EJSON) sends it: left out of
+    objects, ``null`` in arrays.
+    """
     if isinstance(value, dict):
-        return {str(k): _wire(v, f"{path}.{k}") for k, v in value.items()}
+        return {str(k): _wire(v, f"{path}.{k}") for k, v in value.items() if not isinstance(v, Undefined)}
     if isinstance(value, list | tuple):
-        return [_wire(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        return [None if isinstance(v, Undefined) else _wire(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if value is None or isinstance(value, str | bool | float | dt.datetime | Regex | bytes):
         return value
     if isinstance(value, int):

@@ -94,9 +94,18 @@ class Clock:
     def __init__(self, now: Callable[[], float] = time.time) -> None:
         self._now = now
         self.offset = 0.0
+        self._frozen: float | None = None
 
     def __call__(self) -> float:
-        return self._now() + self.offset
+        return (self._frozen if self._frozen is not None else self._now()) + self.offset
+
+    def freeze(self, at: float | None) -> None:
+        """Stand still at ``at`` (seconds since the epoch), or run again with None.
+
+        Parity freezes it for each event, so both sides stamp records
+        (``create_time``, ...) with the same instant.
+        """
+        self._frozen = at
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds

@@ -46,7 +46,7 @@ from ..emulator.dispatch import answer
 from ..emulator.http import RequestLogEntry
 from ..emulator.server import RunningEmulator, run_emulator
 from ..emulator.state import EmulatorState
-from ..errors import CloudSDKError
+from ..jsjson import stringify
 from ..runtime.backend import emulator_environ
 from ..runtime.invoke import InvocationResult, invoke
 from ..runtime.loader import CloudFunction, FunctionLoadError, load_config, load_function
@@ -106,10 +106,8 @@ def database_contents(state: EmulatorState) -> dict[str, dict[str, list[Any]]]:
 
 
 def to_json_text(value: Any) -> str:
-    """What JSON.stringify gives for a JSON-able Python value (non-ASCII kept, no spaces)."""
-    if isinstance(value, CloudSDKError):
-        value = value.to_json()
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """What JSON.stringify gives for a Python value (undefined dropped, 2.0 as 2, dates as ISO)."""
+    return stringify(value)
 
 
 def accepted_calls(requests: list[RequestLogEntry]) -> list[list[Any]]:
@@ -161,6 +159,8 @@ class ParityReport:
 def _node_text(outcome: NodeOutcome) -> str:
     if outcome.kind == "result" and outcome.json is not None:
         return outcome.json
+    if outcome.kind == "threw" and outcome.thrown:
+        return f"<threw: {outcome.thrown}>"
     return f"<{outcome.kind}: {outcome.message}>"
 
 
@@ -169,8 +169,11 @@ def _python_text(invocation: InvocationResult) -> str:
         return to_json_text(invocation.result)
     if invocation.error_kind == "timeout":
         return "<timeout>"
-    # A raised CloudSDKError: its Node message (public_error); anything else: "Type: message".
-    return f"<threw: {invocation.public_error or invocation.error}>"
+    # Written as the Node side writes what it throws (harness.js): an SDK error as its
+    # {"errCode","errMsg"}, anything else as "Name: message" (cloudfn.Error is "Error").
+    if invocation.error_type == "CloudSDKError" and isinstance(invocation.result, dict):
+        return f"<threw: {to_json_text(invocation.result)}>"
+    return f"<threw: {invocation.error}>"
 
 
 def compare(
@@ -182,10 +185,13 @@ def compare(
         text = mask_rid(text)
         return text if since_ms is None else mask_run_dates(text, since_ms)
 
-    if node.startswith("<") or python.startswith("<"):
-        # A throw or hang is reported, never counted as agreement.
+    threw = node.startswith("<threw: ") and python.startswith("<threw: ")
+    if (node.startswith("<") or python.startswith("<")) and not threw:
+        # A hang, a crash, or one side throwing where the other returned: never agreement.
         verdict.diffs.append(f"result: node {node} | python {python}")
     elif masked(node) != masked(python):
+        # Both returned, or both threw (the platform reports an uncaught error to the
+        # caller): the same when they returned, or threw, the same thing.
         verdict.diffs.append(f"result: node {node} | python {python}")
     for part in ("accepted", "state", "storage", "database"):
         if part not in node_fx and part not in python_fx:
@@ -412,7 +418,9 @@ async def run_parity(
                 raise ParityError(f"--import {import_dir}: {exc}") from None
         node_grant = await register(emulator, p.node_dir.name, p.node_config)
         py_grant = await register(emulator, p.py_dir.name, p.py_config) if transport == "tcb" else None
-        node = NodeFunction(p.node_dir, node_environment(emulator, node_grant))
+        # config.json's envVariables reach process.env on the platform, as they reach the port.
+        node_env = {**p.node_config.env_variables, **node_environment(emulator, node_grant)}
+        node = NodeFunction(p.node_dir, node_env)
         try:
             await node.start()
         except NodeSetupError as exc:
@@ -453,12 +461,17 @@ async def _run_case(
         "function_name": node.directory.name,
         "namespace": PARITY_ENV,
     }
-    start_state(state, case, arrangement)
-    outcome = await node.call(case.event, wx_context=case.wx_context, context=context, limit=limit)
-    node_fx = side_effects(state)
-    start_state(state, case, arrangement)
-    invocation = await invoke(function, case.event, wx_context=case.wx_context, timeout=limit)
-    python_fx = side_effects(state)
+    # One instant for both sides: records the emulator stamps (create_time, ...) agree.
+    state.clock.freeze(time.time())
+    try:
+        start_state(state, case, arrangement)
+        outcome = await node.call(case.event, wx_context=case.wx_context, context=context, limit=limit)
+        node_fx = side_effects(state)
+        start_state(state, case, arrangement)
+        invocation = await invoke(function, case.event, wx_context=case.wx_context, timeout=limit)
+        python_fx = side_effects(state)
+    finally:
+        state.clock.freeze(None)
     return compare(case, _node_text(outcome), _python_text(invocation), node_fx, python_fx, since_ms)
 
 
@@ -466,7 +479,10 @@ def format_table(report: ParityReport) -> str:
     """One row per event: number, name, same/different, and what differs."""
     rows = [("#", "event", "verdict", "diff")]
     for i, v in enumerate(report.verdicts, start=1):
-        rows.append((str(i), v.case.name, "same" if v.same else "DIFFERENT", v.diffs[0] if v.diffs else ""))
+        note = v.diffs[0] if v.diffs else ""
+        if v.same and v.node.startswith("<threw: "):
+            note = f"both {v.node[1:-1]}"  # an uncaught error, the same on both sides
+        rows.append((str(i), v.case.name, "same" if v.same else "DIFFERENT", note))
         rows.extend(("", "", "", extra) for extra in v.diffs[1:])
     widths = [max(len(r[c]) for r in rows) for c in range(3)]
     lines = ["  ".join(r[c].ljust(widths[c]) for c in range(3)) + "  " + r[3] for r in rows]

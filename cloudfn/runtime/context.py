@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .. import environment
+from ..jsvalues import JSObject
 
 _INTEGER = re.compile(r"^-?\d+$")
 # The Node SDK never exposes these, with or without the WX_ prefix.
@@ -52,12 +53,15 @@ def getWXContext() -> dict[str, Any]:
     ``WX_CONTEXT_KEYS`` lists the variables to read; numeric values become
     ints, a ``WX_`` prefix is dropped, tokens are never exposed; ``ENV`` comes
     from ``TCB_ENV`` (else ``SCF_NAMESPACE``) and ``SOURCE`` from ``TCB_SOURCE``.
+    A key Node leaves undefined (``UNIONID`` for most users) is absent and
+    reads as ``undefined`` (``ctx.get("UNIONID")``), so a result that passes
+    it on leaves it out, as Node's does.
     """
     env = environment.current()
     keys = env.get("WX_CONTEXT_KEYS")
     if not keys:
-        return {}
-    context: dict[str, Any] = {}
+        return JSObject()
+    context = JSObject()
     for name in keys.split(","):
         value = env.get(name)
         if not name or value is None:

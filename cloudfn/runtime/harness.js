@@ -17,6 +17,15 @@ function describe (err) {
   return String((err && err.stack) || err)
 }
 
+// What an uncaught error is, as parity compares it with the port's: an SDK
+// error as JSON.stringify writes it ({errCode, errMsg}, plus callFunction's
+// code and requestId), any other by "Name: message".
+function thrown (err) {
+  if (err && typeof err.errCode === 'number') return JSON.stringify(err)
+  if (err instanceof Error) return `${err.name}: ${err.message}`
+  return `uncaught ${typeof err}: ${JSON.stringify(err)}`
+}
+
 let fn
 try {
   fn = require(dir)
@@ -62,6 +71,7 @@ lines.on('line', async (line) => {
       id,
       message: err && err.message !== undefined ? String(err.message) : String(err),
       errorType: err && err.name ? String(err.name) : typeof err,
+      thrown: thrown(err),
       stack: describe(err)
     })
   }

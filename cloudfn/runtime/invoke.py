@@ -13,7 +13,6 @@ import contextvars
 import datetime as dt
 import inspect
 import json
-import math
 import time
 import traceback
 import uuid
@@ -23,6 +22,8 @@ from typing import Any, Literal
 
 from .. import environment
 from ..errors import CloudSDKError
+from ..jsjson import left_out_of_objects, to_json_value
+from ..jsvalues import js_object
 from .context import wx_context_scope
 from .loader import CloudFunction
 from .threads import run_in_daemon_thread
@@ -121,37 +122,30 @@ class UnserialisableResult(ValueError):
 
 
 def to_jsonable(value: Any) -> Any:
-    """A handler's return value as ``JSON.stringify`` would see it.
+    """A handler's return value as ``JSON.stringify`` gives it to the caller (cloudfn.jsjson).
 
-    CloudSDKError becomes its ``toJSON()``, bytes a Node Buffer's, a datetime
-    a Date's ISO string, NaN and infinities ``null`` (as JSON.stringify writes
-    them). A value that contains
-    itself, or nests deeper than :data:`MAX_RESULT_DEPTH`, raises
-    :class:`UnserialisableResult`.
+    ``undefined`` keys left out, CloudSDKError as its ``toJSON()``, bytes as a
+    Node Buffer's, NaN and infinities ``null``, ``2.0`` as ``2``, dates as
+    ``toISOString()``. A value that contains itself, or nests deeper than
+    :data:`MAX_RESULT_DEPTH`, raises :class:`UnserialisableResult`.
     """
     return _jsonable(value, [], 0)
 
 
 def _jsonable(value: Any, open_: list[int], depth: int) -> Any:
-    if isinstance(value, float) and (value != value or value in (math.inf, -math.inf)):
-        return None
-    if isinstance(value, CloudSDKError):
-        return value.to_json()
-    if isinstance(value, bytes | bytearray):
-        return {"type": "Buffer", "data": list(value)}  # a Node Buffer's toJSON()
-    if isinstance(value, dt.datetime):
-        return js_date_json(value)
-    if not isinstance(value, dict | list | tuple):
-        return value
+    if not isinstance(value, Mapping | list | tuple):
+        return to_json_value(value)
     if id(value) in open_:
         raise UnserialisableResult("it contains itself (a circular reference)")
     if depth >= MAX_RESULT_DEPTH:
         raise UnserialisableResult(f"it nests dicts/lists more than {MAX_RESULT_DEPTH} levels deep")
     open_.append(id(value))
     try:
-        if isinstance(value, dict):
-            return {str(k): _jsonable(v, open_, depth + 1) for k, v in value.items()}
-        return [_jsonable(v, open_, depth + 1) for v in value]
+        if isinstance(value, Mapping):
+            return {
+                str(k): _jsonable(v, open_, depth + 1) for k, v in value.items() if not left_out_of_objects(v)
+            }
+        return [None if left_out_of_objects(v) else _jsonable(v, open_, depth + 1) for v in value]
     finally:
         open_.pop()
 
@@ -219,6 +213,8 @@ async def invoke(
             result, request_id=request_id, duration=time.perf_counter() - started, **failure
         )
 
+    # As in Node, a field the event lacks reads as undefined (falsy, left out of requests and results).
+    event = js_object(event)
     with environment.laid_over(function.runner_environ), wx_context_scope(wx_context):
         timer = asyncio.timeout(limit)
         try:

@@ -44,6 +44,7 @@ class NodeOutcome:
     json: str | None = None
     message: str = ""
     error_type: str | None = None
+    thrown: str = ""  # what was thrown, as parity compares it: {"errCode","errMsg"} or "Name: message"
 
 
 def find_node() -> str:
@@ -203,7 +204,10 @@ class NodeProcess:
             return NodeOutcome("crashed", message=f"node exited during the invocation:\n{tail}")
         if answer["type"] == "threw":
             return NodeOutcome(
-                "threw", message=str(answer.get("message", "")), error_type=answer.get("errorType")
+                "threw",
+                message=str(answer.get("message", "")),
+                error_type=answer.get("errorType"),
+                thrown=str(answer.get("thrown", "")),
             )
         return NodeOutcome("result", json=str(answer["json"]))
 

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import CloudSDKError
+from ..jsjson import drop_undefined
+from ..jsvalues import Undefined
 from ..transport.base import Transport
 from ..transport.errors import TransportError
 from ..transport.objects import encode_uri
@@ -56,7 +58,7 @@ def _options(api: str, options: Any, fields: Mapping[str, Any]) -> Mapping[str, 
 
 def _js_falsy(value: object) -> bool:
     """``!value`` in JavaScript, for the values a port can pass (an empty buffer is truthy)."""
-    if value is None or value is False or value == "":
+    if value is None or value is False or value == "" or isinstance(value, Undefined):
         return True
     return isinstance(value, int | float) and not isinstance(value, bool) and (value == 0 or value != value)
 
@@ -94,7 +96,7 @@ class Storage:
         env = self._require_env(api)
         try:
             answer = await asyncio.wait_for(
-                self.transport.storage(action, {**params, "env": env}), self.timeout
+                self.transport.storage(action, drop_undefined({**params, "env": env})), self.timeout
             )
         except TransportError as exc:
             raise failure(api, exc.message, detail=exc.detail) from None

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import CloudSDKError
+from ..jsvalues import Undefined
 
 # The platform's codes, as the Node SDK numbers them for a file of a batch (TCB_ERR_CODE).
 TCB_ERR_CODE: dict[str, int] = {
@@ -81,7 +82,7 @@ def _rebuild(errCode: int, errMsg: str, code: str, requestId: str, detail: str |
 
 def js_type(value: object) -> str:
     """JavaScript's type name of the value a port passes (``Object.prototype.toString``'s)."""
-    if value is None:
+    if value is None or isinstance(value, Undefined):
         return "undefined"  # a missing field in Node; what event.get() gives in Python
     if isinstance(value, bool):
         return "boolean"

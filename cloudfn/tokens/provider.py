@@ -95,6 +95,13 @@ class TokenProvider:
     def _fresh(self, token: CachedToken | None) -> bool:
         return token is not None and token.expires_at > self._clock()
 
+    def current(self) -> str | None:
+        """This process's copy of the token while it is valid, else None (then await :meth:`get`)."""
+        cached = self._cached
+        if cached is not None and cached.expires_at > self._clock():
+            return cached.value
+        return None
+
     async def get(self) -> str:
         """A token that is valid now; fetches only when the shared cache has none."""
         cached = self._cached

@@ -9,8 +9,7 @@ httpcore's, so no transport catches them itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from types import TracebackType
 
 import aiohttp
 from yarl import URL
@@ -51,25 +50,39 @@ class PlatformRefusal(TransportError):
         super().__init__(code, f"system error: error code: {code}", detail=detail)
 
 
-@contextmanager
-def network_errors(url: URL, *, setting: str = "base_url") -> Iterator[None]:
-    """Map aiohttp's exceptions raised in the block to :class:`NetworkError` / :class:`ConnectError`.
+class network_errors:
+    """``with network_errors(url):`` maps aiohttp's exceptions to :class:`NetworkError` / :class:`ConnectError`.
 
     ``setting`` names where the unreachable URL came from, for the fix;
-    ``str(exc)`` may hold a URL with a token, so it is redacted.
+    ``str(exc)`` may hold a URL with a token, so it is redacted. A class, not a
+    generator: it wraps every call, and entering it must cost next to nothing.
     """
-    try:
-        yield
-    except aiohttp.ClientError as exc:
+
+    __slots__ = ("setting", "url")
+
+    def __init__(self, url: URL, *, setting: str = "base_url") -> None:
+        self.url = url
+        self.setting = setting
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if not isinstance(exc, aiohttp.ClientError):
+            return
         reason = redact(f"{type(exc).__name__}: {exc}")
         # Certificate errors are not transient: a retry would fail the same way.
         never_sent = isinstance(exc, aiohttp.ClientConnectorError) and not isinstance(
             exc, aiohttp.ClientSSLError
         )
-        kind = ConnectError if never_sent else NetworkError
-        raise kind(
-            NETWORK_ERROR, f"network error: {reason}", detail=_what_failed(exc, url, setting, reason)
-        ) from None
+        error = (ConnectError if never_sent else NetworkError)(
+            NETWORK_ERROR,
+            f"network error: {reason}",
+            detail=_what_failed(exc, self.url, self.setting, reason),
+        )
+        raise error from None
 
 
 def _what_failed(exc: aiohttp.ClientError, url: URL, setting: str, reason: str) -> str:

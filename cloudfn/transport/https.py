@@ -100,8 +100,10 @@ class HttpsTransport(WeChatStorage):
         async def attempt() -> ApiResponse:
             nonlocal refreshed
             with network_errors(self.base_url):
-                token = await provider.get()
-                response = await self._send_once(request, token)
+                token = provider.current() or await provider.get()
+                response = await exchange(
+                    self.session(), self._url(request.path), request, {"access_token": token}
+                )
                 if rejected_token(response) and not refreshed:
                     refreshed = True
                     log.info("%s: access token rejected, refreshing once", request.api)
@@ -111,7 +113,9 @@ class HttpsTransport(WeChatStorage):
                         # The endpoint handed back the token just rejected (stable_token
                         # does while it still thinks it valid): resending cannot help.
                         return response
-                    response = await self._send_once(request, fresh)
+                    response = await exchange(
+                        self.session(), self._url(request.path), request, {"access_token": fresh}
+                    )
                 return response
 
         deadline = asyncio.get_running_loop().time() + self.deadline if self.deadline else None
@@ -174,11 +178,12 @@ class HttpsTransport(WeChatStorage):
             )
         return platform_answer(action, answer)
 
-    async def _send_once(self, request: ApiRequest, token: str) -> ApiResponse:
-        url = self._urls.get(request.path)
+    def _url(self, path: str) -> URL:
+        """The API's URL, built once per path, not per call."""
+        url = self._urls.get(path)
         if url is None:
-            url = self._urls[request.path] = self.base_url.with_path(request.path)
-        return await exchange(self.session(), url, request, {"access_token": token})
+            url = self._urls[path] = self.base_url.with_path(path)
+        return url
 
     async def close(self) -> None:
         await self.session.close()

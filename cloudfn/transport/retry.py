@@ -105,36 +105,33 @@ async def send_with_retries(
     Exceptions that are not retryable propagate at once; after the last
     attempt the last answer is returned (or the last error raised).
     """
-    loop = asyncio.get_running_loop()
     tries = 0
     while True:
         tries += 1
-        delay = policy.delay(tries)
         try:
             response = await attempt()
         except Exception as exc:
-            if not retryable_error(exc) or not _may_retry(policy, tries, delay, deadline, loop, what):
+            if not retryable_error(exc):
+                raise
+            delay = policy.delay(tries)  # drawn only when a retry is considered: off the hot path
+            if not _may_retry(policy, tries, delay, deadline, what):
                 raise
             log.info("%s: attempt %d failed (%s), retrying", what, tries, type(exc).__name__)
         else:
-            if not retryable_response(response) or not _may_retry(policy, tries, delay, deadline, loop, what):
+            if not retryable_response(response):
+                return response
+            delay = policy.delay(tries)
+            if not _may_retry(policy, tries, delay, deadline, what):
                 return response
             log.info("%s: attempt %d answered HTTP %s / system busy, retrying", what, tries, response.status)
         await asyncio.sleep(delay)
 
 
-def _may_retry(
-    policy: RetryPolicy,
-    tries: int,
-    delay: float,
-    deadline: float | None,
-    loop: asyncio.AbstractEventLoop,
-    what: str,
-) -> bool:
+def _may_retry(policy: RetryPolicy, tries: int, delay: float, deadline: float | None, what: str) -> bool:
     if tries >= policy.attempts:
         log.info("%s: giving up after %d attempts", what, tries)
         return False
-    if deadline is not None and loop.time() + delay >= deadline:
+    if deadline is not None and asyncio.get_running_loop().time() + delay >= deadline:
         log.info("%s: giving up after %d attempts, the call's deadline is near", what, tries)
         return False
     return True

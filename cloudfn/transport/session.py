@@ -9,6 +9,9 @@ from typing import Any
 
 import aiohttp
 
+USER_AGENT = "cloudfn"
+NO_REQUEST_TIMER = aiohttp.ClientTimeout(total=None, sock_connect=30)
+
 
 class LazySession:
     """Pooled ClientSessions, one per event loop, each opened on first use in its loop.
@@ -36,7 +39,10 @@ class LazySession:
             self._drop_ended_loops()
             session = self._sessions[loop] = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
-                headers={"User-Agent": "cloudfn"},
+                headers={"User-Agent": USER_AGENT},
+                # No per-request timer: the call pipeline bounds each whole call (retries and
+                # token fetch included) with cloudfn.init(timeout=...). Connecting is bounded here.
+                timeout=NO_REQUEST_TIMER,
                 **self._options,
             )
         return session

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cloudfn.parity import ParityError, format_table, mask_rid, run_parity
-from tests.support.node import node_function
+from tests.support.node import SEED_OPENID, node_function
 from tests.support.paths import ROOT, SEED_DIR, SEED_EVENTS
 
 
@@ -133,7 +133,7 @@ async def test_a_node_throw_or_hang_is_reported_and_the_run_goes_on(tmp_path: Pa
     )
     report = await run_parity(node, port, path, event_timeout=1.0)
     throws, hangs, port_hangs, port_throws, fine = report.verdicts
-    assert throws.node == "<threw: boom at 1>" and not throws.same
+    assert throws.node == "<threw: Error: boom at 1>" and not throws.same
     assert hangs.node.startswith("<timeout:") and not hangs.same
     assert port_hangs.python == "<timeout>" and not port_hangs.same
     assert port_throws.python == "<threw: ValueError: py boom>" and not port_throws.same
@@ -177,6 +177,89 @@ async def test_parity_leaves_the_process_environment_alone(tmp_path: Path) -> No
     assert dict(os.environ) == before
 
 
+UNCAUGHT = """
+const cloud = require('wx-server-sdk')
+cloud.init()
+exports.main = async (event) => {
+  if (event.missing) throw new Error(`missing ${event.missing}`)
+  if (event.type) throw new TypeError('wrong type')
+  if (event.denied) return cloud.openapi.logistics.getAllAccount({})
+  return { ok: true }
+}
+"""
+UNCAUGHT_PORT = (
+    "import cloudfn\n\ncloud = cloudfn.init()\n\n\nasync def main(event, context):\n"
+    "    if event.get('missing'):\n        raise cloudfn.Error(f\"missing {event['missing']}\")\n"
+    "    if event.get('type'):\n        raise cloudfn.Error('wrong type')\n"
+    "    if event.get('denied'):\n        return await cloud.openapi.logistics.getAllAccount({})\n"
+    "    return {'ok': True}\n"
+)
+
+
+async def test_both_sides_throwing_the_same_error_agree(tmp_path: Path) -> None:
+    node = node_function(tmp_path / "node", UNCAUGHT)
+    port = python_port(tmp_path / "py", UNCAUGHT_PORT)
+    path = events(
+        tmp_path / "e.jsonl",
+        {"name": "plain error", "event": {"missing": "id"}},
+        {"name": "sdk error, uncaught", "event": {"denied": True}},
+        {"name": "different error type", "event": {"type": 1}},
+        {"name": "fine", "event": {}},
+    )
+    report = await run_parity(node, port, path)
+    plain, sdk, other_type, fine = report.verdicts
+    assert plain.node == plain.python == "<threw: Error: missing id>" and plain.same
+    refusal = '<threw: {"errCode":-604101,"errMsg":"system error: error code: -604101"}>'
+    assert sdk.node == sdk.python == refusal and sdk.same, sdk.diffs
+    assert other_type.node == "<threw: TypeError: wrong type>"
+    assert other_type.python == "<threw: Error: wrong type>" and not other_type.same
+    assert fine.same
+    assert "threw: Error: missing id" in format_table(report)
+
+
+UNDEFINED_FIELDS = """
+const cloud = require('wx-server-sdk')
+cloud.init()
+exports.main = async (event) => {
+  const wx = cloud.getWXContext()
+  const res = await cloud.openapi.logistics.updatePrinter({
+    openid: wx.OPENID, updateType: event.type || 'bind', tagidList: event.tags,
+  })
+  return { openid: wx.OPENID, unionid: wx.UNIONID, note: event.note, half: 4 / 2, errMsg: res.errMsg }
+}
+"""
+UNDEFINED_PORT = (
+    "import cloudfn\n\ncloud = cloudfn.init()\n\n\nasync def main(event, context):\n"
+    "    wx = cloudfn.getWXContext()\n"
+    "    res = await cloud.openapi.logistics.updatePrinter(\n"
+    "        {'openid': wx.get('OPENID'), 'updateType': event.get('type') or 'bind', 'tagidList': event.get('tags')}\n"
+    "    )\n"
+    "    return {'openid': wx.get('OPENID'), 'unionid': wx.get('UNIONID'), 'note': event.get('note'),\n"
+    "            'half': 4 / 2, 'errMsg': res['errMsg']}\n"
+)
+
+
+async def test_missing_fields_stay_undefined_in_requests_and_results(tmp_path: Path) -> None:
+    node = node_function(tmp_path / "node", UNDEFINED_FIELDS)
+    port = python_port(tmp_path / "py", UNDEFINED_PORT)
+    path = events(
+        tmp_path / "e.jsonl",
+        {"name": "no tags, no unionid", "event": {}, "wxContext": {"OPENID": SEED_OPENID}},
+        {
+            "name": "all there",
+            "event": {"tags": "1", "note": None},
+            "wxContext": {"OPENID": SEED_OPENID, "UNIONID": "u"},
+        },
+    )
+    report = await run_parity(node, port, path)
+    assert report.ok, format_table(report)
+    missing, given = report.verdicts
+    assert missing.python == (
+        f'{{"openid":"{SEED_OPENID}","half":2,"errMsg":"openapi.logistics.updatePrinter:ok"}}'
+    )
+    assert '"unionid":"u","note":null' in given.python
+
+
 # -- clear errors ---------------------------------------------------------------------------
 
 
@@ -213,3 +296,15 @@ def test_no_node_on_path_is_a_clear_error(tmp_path: Path) -> None:
     assert completed.returncode == 2
     assert "node: not found on PATH" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_the_emulator_clock_can_stand_still_for_both_sides() -> None:
+    from cloudfn.emulator.state import Clock
+
+    ticks = iter([100.0, 101.5, 103.0])
+    clock = Clock(lambda: next(ticks))
+    clock.freeze(50.25)
+    clock.advance(1)
+    assert clock() == clock() == 51.25  # no wall time read while frozen
+    clock.freeze(None)
+    assert clock() == 101.0

@@ -98,7 +98,8 @@ def test_a_python_error_in_a_function_answers_500_and_the_next_call_works(projec
     status, body = project.post("/pricing", {"fail": "lead"})
     assert status == 500
     assert body["errorMessage"] == "ValueError: cannot price lead"
-    assert project.post("/pricing", {"items": ["tea"]}) == (200, {"total": 1200, "source": None})
+    # No SOURCE over plain HTTP: undefined, so the key is left out, as its Node twin leaves it out.
+    assert project.post("/pricing", {"items": ["tea"]}) == (200, {"total": 1200})
 
 
 async def test_every_function_matches_its_twin_in_the_other_language() -> None:
