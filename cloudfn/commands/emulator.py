@@ -198,7 +198,10 @@ def run(args: argparse.Namespace) -> int:
     )
     export_to = args.export_on_exit or args.import_dir if args.export_on_exit is not None else None
     if args.export_on_exit == "" and args.import_dir is None:
-        raise SystemExit("--export-on-exit: name the folder to write (no --import DIR to default to)")
+        raise SystemExit(
+            "--export-on-exit: no folder given and no --import DIR to default to. "
+            "Fix: --export-on-exit DIR, e.g. --export-on-exit saved/"
+        )
     if args.import_dir is not None:
         try:
             snapshot = state.import_data(args.import_dir, args.env)
