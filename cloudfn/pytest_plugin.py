@@ -22,6 +22,7 @@ import pytest
 
 if TYPE_CHECKING:
     from .cloud import Cloud
+    from .emulator.data_folder import DataSnapshot
     from .emulator.server import RunningEmulator
     from .runtime.invoke import InvocationResult
     from .runtime.loader import CloudFunction
@@ -37,6 +38,8 @@ class WxEmulator:
         self.base_url = running.base_url
         self.appid = running.appid
         self.secret = running.secret
+        # Data folders read this session, by path: parsed once, restored per test.
+        self._snapshots: dict[Path, DataSnapshot] = {}
 
     @property
     def openid(self) -> str:
@@ -82,6 +85,31 @@ class WxEmulator:
         """Arrange state (the ``emulator.json`` format): users, stubs, subscriptions, risky
         words, pages, phone codes, e.g. ``{"security": {"riskyWords": ["spam"]}}``."""
         self._do(lambda: self._running.state.arrange(document, appid))
+
+    def import_data(self, directory: str | os.PathLike[str], env: str = "local") -> None:
+        """Start from a data folder (docs/data.md) in ``env``: its database and storage now, and
+        again at every :meth:`reset` in this test. Bad data raises DataFolderError, nothing loaded.
+
+        The folder is read and parsed once per session; later tests restore its snapshot."""
+        from .emulator.data_folder import read_folder
+
+        path = Path(directory).resolve()
+        snapshot = self._snapshots.get(path)
+        if snapshot is None:
+            snapshot = self._snapshots[path] = read_folder(path)
+        self._do(lambda: self._running.state.import_data(snapshot, env))
+
+    def export_data(self, directory: str | os.PathLike[str], env: str | None = None) -> dict[str, int]:
+        """Write the database and storage of ``env`` (default: the imported one's) as a data folder."""
+        return self._do(lambda: self._running.state.export_data(directory, env))  # type: ignore[no-any-return]
+
+    def forget_data(self) -> None:
+        """Stop restoring an imported data folder at reset (the next test starts empty)."""
+
+        def forget() -> None:
+            self._running.state.imported = None
+
+        self._do(forget)
 
     def subscribe(self, openid: str, template_id: str, count: int = 1) -> None:
         """Grant ``openid`` a subscription to ``template_id`` (``count`` messages)."""
@@ -184,10 +212,24 @@ def _cloudfn_emulator(_cloudfn_loop: BackgroundLoop) -> Iterator[WxEmulator]:
     _cloudfn_loop.run(stack.aclose())
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "cloudfn_data(dir, env='local'): start the test (and every wx_emulator.reset() in it) from a "
+        "data folder (database/, storage/, emulator.json)",
+    )
+
+
 @pytest.fixture
-def wx_emulator(_cloudfn_emulator: WxEmulator) -> WxEmulator:
-    """The running emulator, reset to its seeded start for this test."""
-    _cloudfn_emulator.reset()
+def wx_emulator(_cloudfn_emulator: WxEmulator, request: pytest.FixtureRequest) -> WxEmulator:
+    """The running emulator, reset to its seeded start for this test (or to the data folder of
+    its ``@pytest.mark.cloudfn_data(dir)`` marker)."""
+    _cloudfn_emulator.forget_data()
+    marker = request.node.get_closest_marker("cloudfn_data")
+    if marker is not None:
+        _cloudfn_emulator.import_data(*marker.args, **marker.kwargs)
+    else:
+        _cloudfn_emulator.reset()
     return _cloudfn_emulator
 
 

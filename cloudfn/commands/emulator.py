@@ -6,6 +6,7 @@ import argparse
 import os
 import secrets
 
+from ..emulator.data_folder import DEFAULT_ENV, DataFolderError
 from ..emulator.faults.cli import CLI_SYNTAX, parse_fault
 from ..emulator.faults.rules import FaultPlan, FaultSpecError
 from ..emulator.state import (
@@ -84,6 +85,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             "across restarts), and it is the only directory the control API writes files in "
             "(default: storage in memory, control files in a temporary directory removed at exit)"
         ),
+    )
+    parser.add_argument(
+        "--import",
+        dest="import_dir",
+        metavar="DIR",
+        help=(
+            "start from a data folder (database/<collection>.jsonl, storage/<cloud path>, emulator.json; "
+            "see docs/data.md), in the environment --env; every reset goes back to it"
+        ),
+    )
+    parser.add_argument(
+        "--export-on-exit",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="DIR",
+        help="at exit, write the database and storage as a data folder to DIR (default: the --import DIR)",
+    )
+    parser.add_argument(
+        "--env",
+        default=DEFAULT_ENV,
+        help=f"the environment --import loads into and --export-on-exit writes (default {DEFAULT_ENV})",
     )
     parser.add_argument(
         "--request-log-size",
@@ -173,5 +196,30 @@ def run(args: argparse.Namespace) -> int:
         control_token=control_token,
         data_dir=args.data_dir,
     )
-    serve(seeds, host=args.host, port=args.port, token_ttl=args.token_ttl, state=state, registry=registry)
+    export_to = args.export_on_exit or args.import_dir if args.export_on_exit is not None else None
+    if args.export_on_exit == "" and args.import_dir is None:
+        raise SystemExit(
+            "--export-on-exit: no folder given and no --import DIR to default to. "
+            "Fix: --export-on-exit DIR, e.g. --export-on-exit saved/"
+        )
+    if args.import_dir is not None:
+        try:
+            snapshot = state.import_data(args.import_dir, args.env)
+        except DataFolderError as exc:
+            raise SystemExit(f"cloudfn emulator: --import {args.import_dir}: {exc}") from None
+        print(
+            f"cloudfn emulator: imported {snapshot.documents} documents and {len(snapshot.files)} files "
+            f"into env {args.env}",
+            flush=True,
+        )
+    try:
+        serve(seeds, host=args.host, port=args.port, token_ttl=args.token_ttl, state=state, registry=registry)
+    finally:
+        if export_to is not None:
+            counts = state.export_data(export_to, args.env)
+            print(
+                f"cloudfn emulator: exported {counts['documents']} documents and {counts['files']} files "
+                f"to {export_to}",
+                flush=True,
+            )
     return 0

@@ -21,6 +21,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a function's directory (index.py or index.js, config.json if any), or a project's "
         "(a folder of function folders, with --function)",
     )
+    parser.add_argument(
+        "--import",
+        dest="import_dir",
+        metavar="DATA_DIR",
+        help="start the embedded emulator from a data folder (database/, storage/, emulator.json; docs/data.md)",
+    )
     parser.add_argument("--function", metavar="NAME", help="the function of the project DIR to run")
     parser.add_argument(
         "--event",
@@ -82,6 +88,7 @@ async def _invoke(args: argparse.Namespace, event: dict[str, Any]) -> int:
 
 
 async def _invoke_quietly(args: argparse.Namespace, event: dict[str, Any], result_stream: TextIO) -> int:
+    from ..emulator.data_folder import DataFolderError
     from ..emulator.state import SEED_OPENID
     from ..runtime.backend import configured, start_embedded_emulator
     from ..runtime.project import Project, ProjectError
@@ -90,8 +97,20 @@ async def _invoke_quietly(args: argparse.Namespace, event: dict[str, Any], resul
         runner_environ: dict[str, str] = {}
         default_openid = None
         emulator = None
+        if args.import_dir is not None and configured():
+            print(
+                "cloudfn invoke: --import loads data into the embedded emulator, but CLOUDFN_BASE_URL "
+                "(or CLOUDFN_APPID/SECRET) sends cloud calls elsewhere. Fix: unset them, or import "
+                "into that emulator (POST /__emulator__/import)",
+                file=sys.stderr,
+            )
+            return 2
         if not configured():
-            emulator, runner_environ = await start_embedded_emulator(stack)
+            try:
+                emulator, runner_environ = await start_embedded_emulator(stack, args.import_dir)
+            except DataFolderError as exc:
+                print(f"cloudfn invoke: --import {args.import_dir}: {exc}", file=sys.stderr)
+                return 2
             default_openid = SEED_OPENID
         try:
             project = await Project.open(

@@ -32,6 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a cloudfunctions/ folder whose functions the compared ones call with callFunction",
     )
     parser.add_argument(
+        "--import",
+        dest="import_dir",
+        metavar="DATA_DIR",
+        help="a data folder (database/, storage/, emulator.json; docs/data.md) every event starts from",
+    )
+    parser.add_argument(
         "--transport",
         choices=PARITY_TRANSPORTS,
         default="https",
@@ -51,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
                 event_timeout=args.timeout,
                 transport=args.transport,
                 project=args.project,
+                import_dir=args.import_dir,
             )
         )
     except ParityError as exc:

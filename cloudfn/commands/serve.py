@@ -60,10 +60,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="send cloud calls to an embedded emulator "
         "(default: CLOUDFN_BASE_URL/CLOUDFN_APPID/CLOUDFN_SECRET)",
     )
+    parser.add_argument(
+        "--import",
+        dest="import_dir",
+        metavar="DATA_DIR",
+        help="start the embedded emulator from a data folder (database/, storage/, emulator.json; "
+        "docs/data.md); implies --emulator",
+    )
     parser.add_argument("--debug", action="store_true", help="tracebacks in error answers, debug logging")
 
 
 async def _serve(args: argparse.Namespace) -> int:
+    from ..emulator.data_folder import DataFolderError
     from ..runtime.backend import configured, start_embedded_emulator
     from ..runtime.cron import CronError, parse_timezone
     from ..runtime.http_trigger import ServeOptions, serve_project
@@ -78,8 +86,12 @@ async def _serve(args: argparse.Namespace) -> int:
     async with contextlib.AsyncExitStack() as stack:
         runner_environ: dict[str, str] = {}
         emulator = None
-        if args.emulator:
-            emulator, runner_environ = await start_embedded_emulator(stack)
+        if args.emulator or args.import_dir is not None:
+            try:
+                emulator, runner_environ = await start_embedded_emulator(stack, args.import_dir)
+            except DataFolderError as exc:
+                print(f"cloudfn serve: --import {args.import_dir}: {exc}", file=sys.stderr)
+                return 2
             print(
                 f"cloudfn serve: cloud calls go to an embedded emulator at {emulator.base_url}",
                 file=sys.stderr,

@@ -11,13 +11,17 @@ from __future__ import annotations
 import base64
 import math
 from collections.abc import Iterable
+from pathlib import Path
 
 from aiohttp import web
 
 from .binary import Binary
 from .control_guard import guard_control
+from .data_folder import DEFAULT_ENV, DataFolderError
 from .errors import ApiError
 from .http import STATE, control_refusal, json_response, read_control_options
+from .state import EmulatorState
+from .storage.models import env_violation
 
 PREFIX = "/__emulator__"
 # The clock may run this far ahead of real time (100 years): far enough for any
@@ -106,6 +110,62 @@ async def arrange(request: web.Request) -> web.Response:
     except ValueError as exc:
         raise web.HTTPBadRequest(text=str(exc)) from None
     return json_response({"ok": True})
+
+
+def _inside_data_dir(state: EmulatorState, given: object, default: str | None) -> Path:
+    """A folder named by the control API: only ever inside the emulator's data directory."""
+    if given is None and default is not None:
+        given = default
+    if not isinstance(given, str) or not given:
+        raise control_refusal(
+            400, 'dir: the data folder, a path inside the emulator\'s data directory. Fix: {"dir": "seed"}'
+        )
+    root = state.data_dir()
+    folder = (root / given).resolve()
+    if not folder.is_relative_to(root):
+        raise control_refusal(
+            400,
+            f"dir: {given!r} leads outside the emulator's data directory ({root}). Fix: put the folder "
+            "there (cloudfn emulator --data DIR) and name it relative to it",
+        )
+    return folder
+
+
+def _env_option(given: object) -> str:
+    env = DEFAULT_ENV if given is None else given
+    problem = env_violation(env)
+    if problem:
+        raise control_refusal(400, f"env: {problem}")
+    return str(env)
+
+
+@routes.post("/import")
+async def import_data(request: web.Request) -> web.Response:
+    """``{"dir": "seed", "env": "local"}``: start from a data folder; every reset restores it."""
+    options = await read_control_options(request)
+    state = request.config_dict[STATE]
+    folder = _inside_data_dir(state, options.get("dir"), None)
+    env = _env_option(options.get("env"))
+    try:
+        snapshot = state.import_data(folder, env)
+    except DataFolderError as exc:
+        raise control_refusal(400, f"import refused, nothing loaded: {exc}") from None
+    return json_response(
+        {"ok": True, "env": env, "documents": snapshot.documents, "files": len(snapshot.files)}
+    )
+
+
+@routes.get("/export")
+async def export_data(request: web.Request) -> web.Response:
+    """``?dir=export&env=local``: write the database and storage as a data folder (in the data dir)."""
+    state = request.config_dict[STATE]
+    folder = _inside_data_dir(state, request.query.get("dir"), "export")
+    env = request.query.get("env")
+    try:
+        counts = state.export_data(folder, _env_option(env) if env is not None else None)
+    except DataFolderError as exc:
+        raise control_refusal(400, f"export refused: {exc}") from None
+    return json_response({"ok": True, "dir": str(folder), **counts})
 
 
 @routes.post("/stubs")

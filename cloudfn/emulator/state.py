@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .credentials import same_secret
+from .data_folder import DEFAULT_ENV, DataSnapshot, check_env, export_folder, read_folder, restore
 from .database.models import DatabaseState
 from .errors import ApiError
 from .faults.rules import FaultPlan
@@ -161,6 +162,8 @@ class EmulatorState:
         self.project = ProjectFunctions()
         # Per-environment databases (the Node SDK's cloud.database()), see database/models.py.
         self.database = DatabaseState()
+        # A data folder imported (its checked snapshot and environment): reset() starts from it.
+        self.imported: tuple[DataSnapshot, str] | None = None
         # APIs the Cloud Run open-API channel may call (None: all), see cloudrun.py.
         self.cloudrun_whitelist: set[str] | None = (
             None if cloudrun_whitelist is None else set(cloudrun_whitelist)
@@ -186,6 +189,31 @@ class EmulatorState:
         if hasattr(self, "storage"):
             self.storage.reset()
         self.database.reset()
+        if self.imported is not None and hasattr(self, "storage"):
+            restore(self, *self.imported)
+
+    def import_data(
+        self, source: str | os.PathLike[str] | DataSnapshot, env: str = DEFAULT_ENV
+    ) -> DataSnapshot:
+        """Start from a data folder (see data_folder.py): checked whole first, then every reset restores it.
+
+        Bad data raises :class:`.data_folder.DataFolderError` with the state unchanged.
+        """
+        snapshot = source if isinstance(source, DataSnapshot) else read_folder(source)
+        check_env(env)
+        if snapshot.arrangement is not None:
+            # Checked on a scratch state, so a bad arrangement changes nothing here.
+            scratch = EmulatorState(self.seeds)
+            restore(scratch, snapshot, env)
+        self.imported = (snapshot, env)
+        self.reset()
+        return snapshot
+
+    def export_data(self, path: str | os.PathLike[str], env: str | None = None) -> dict[str, int]:
+        """Write ``env``'s database and storage (default: the imported one's, else local) as a data folder."""
+        imported_env = self.imported[1] if self.imported is not None else DEFAULT_ENV
+        arrangement = self.imported[0].arrangement if self.imported is not None else None
+        return export_folder(self, path, env or imported_env, arrangement)
 
     def data_dir(self) -> Path:
         """The directory the control API writes files in (created on first use)."""

@@ -40,6 +40,7 @@ import aiohttp
 from ..api.registry import environ_registry
 from ..config import FunctionConfig
 from ..database.ejson import loads as ejson_loads
+from ..emulator.data_folder import DataFolderError, read_folder
 from ..emulator.database.actions import COLLECTION_NAME
 from ..emulator.dispatch import answer
 from ..emulator.http import RequestLogEntry
@@ -228,7 +229,8 @@ def load_arrangement(*directories: Path) -> dict[str, Any] | None:
 
 
 def start_state(state: EmulatorState, case: EventCase, arrangement: dict[str, Any] | None) -> None:
-    """Where every event starts, for each side: reset, the example's arrangement, the event's setup."""
+    """Where every event starts, for each side: reset (which restores an imported data folder,
+    from its snapshot), the example's arrangement, the event's setup."""
     state.reset()
     if arrangement is not None:
         try:
@@ -385,13 +387,19 @@ async def run_parity(
     event_timeout: float = EVENT_TIMEOUT_S,
     transport: str = "https",
     project: str | Path | None = None,
+    import_dir: str | Path | None = None,
 ) -> ParityReport:
     """Run every event through both functions on one emulator; raises ParityError on bad input.
 
     With ``project`` (a cloudfunctions/ folder) the emulator knows its functions, so
-    ``callFunction`` from either side reaches them.
+    ``callFunction`` from either side reaches them. With ``import_dir`` (a data folder,
+    docs/data.md) every event, on each side, starts from that data in the function's environment.
     """
     p = plan(node_dir, py_dir, events_path, transport, project)
+    try:
+        data = read_folder(import_dir) if import_dir is not None else None
+    except DataFolderError as exc:
+        raise ParityError(f"--import {import_dir}: {exc}") from None
     verdicts: list[Verdict] = []
     since_ms = int(time.time() * 1000) - _DATE_MARGIN_MS
     async with run_emulator() as emulator, contextlib.AsyncExitStack() as stack:
@@ -403,6 +411,11 @@ async def run_parity(
             except ProjectError as exc:
                 raise ParityError(f"--project: {exc}") from None
             stack.push_async_callback(served.close)
+        if data is not None:
+            try:
+                emulator.state.import_data(data, PARITY_ENV)
+            except DataFolderError as exc:
+                raise ParityError(f"--import {import_dir}: {exc}") from None
         node_grant = await register(emulator, p.node_dir.name, p.node_config)
         py_grant = await register(emulator, p.py_dir.name, p.py_config) if transport == "tcb" else None
         # config.json's envVariables reach process.env on the platform, as they reach the port.

@@ -34,11 +34,21 @@ def emulator_environ(emulator: RunningEmulator) -> dict[str, str]:
     }
 
 
-async def start_embedded_emulator(stack: AsyncExitStack) -> tuple[RunningEmulator, dict[str, str]]:
-    """An emulator running until ``stack`` closes, and the runner environment that reaches it."""
+async def start_embedded_emulator(
+    stack: AsyncExitStack, import_dir: str | None = None
+) -> tuple[RunningEmulator, dict[str, str]]:
+    """An emulator running until ``stack`` closes, and the runner environment that reaches it.
+
+    ``import_dir``: a data folder (docs/data.md) it starts from, read and checked before the
+    emulator starts (raises :class:`~cloudfn.emulator.data_folder.DataFolderError`).
+    """
+    from ..emulator.data_folder import read_folder
     from ..emulator.server import run_emulator
 
+    snapshot = read_folder(import_dir) if import_dir is not None else None
     emulator = await stack.enter_async_context(run_emulator())
+    if snapshot is not None:
+        emulator.state.import_data(snapshot)
     return emulator, emulator_environ(emulator)
 
 
