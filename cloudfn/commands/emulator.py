@@ -6,7 +6,7 @@ import argparse
 import os
 import secrets
 
-from ..emulator.data_folder import DEFAULT_ENV, DataFolderError
+from ..emulator.data_folder import DEFAULT_ENV, DataFolderError, keep_database, load_kept_database
 from ..emulator.faults.cli import CLI_SYNTAX, parse_fault
 from ..emulator.faults.rules import FaultPlan, FaultSpecError
 from ..emulator.state import (
@@ -81,9 +81,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="data_dir",
         metavar="DIR",
         help=(
-            "the emulator's own directory: cloud storage is kept there on disk (DIR/storage/<env>/<path>, "
-            "across restarts), and it is the only directory the control API writes files in "
-            "(default: storage in memory, control files in a temporary directory removed at exit)"
+            "the emulator's own directory: cloud storage is kept there on disk (DIR/storage/<env>/<path>) "
+            "and the database is written there at exit and read back at start "
+            "(DIR/database/<env>/<collection>.jsonl), so both last across restarts; it is also the only "
+            "directory the control API writes files in (default: both in memory, control files in a "
+            "temporary directory removed at exit)"
         ),
     )
     parser.add_argument(
@@ -202,6 +204,13 @@ def run(args: argparse.Namespace) -> int:
             "--export-on-exit: no folder given and no --import DIR to default to. "
             "Fix: --export-on-exit DIR, e.g. --export-on-exit saved/"
         )
+    if args.data_dir is not None:
+        try:
+            kept = load_kept_database(state, args.data_dir)
+        except DataFolderError as exc:
+            raise SystemExit(f"cloudfn emulator: --data {args.data_dir}: {exc}") from None
+        if kept:
+            print(f"cloudfn emulator: {kept} documents kept from {args.data_dir}", flush=True)
     if args.import_dir is not None:
         try:
             snapshot = state.import_data(args.import_dir, args.env)
@@ -215,6 +224,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         serve(seeds, host=args.host, port=args.port, token_ttl=args.token_ttl, state=state, registry=registry)
     finally:
+        if args.data_dir is not None:
+            keep_database(state, args.data_dir)
         if export_to is not None:
             counts = state.export_data(export_to, args.env)
             print(

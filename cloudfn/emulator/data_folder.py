@@ -36,6 +36,7 @@ from .database.actions import COLLECTION_NAME
 from .storage.models import env_violation
 
 if TYPE_CHECKING:
+    from .database.models import EnvDatabase
     from .state import EmulatorState
 
 DATABASE = "database"
@@ -152,6 +153,51 @@ def _storage_files(root: Path) -> Iterator[tuple[str, Path]]:
         yield cloud_path, file
 
 
+def _read_database(database: Path, shown_dir: str) -> dict[str, list[dict[str, Any]]]:
+    """``<collection>.jsonl`` files of ``database`` (none if it does not exist), checked."""
+    collections: dict[str, list[dict[str, Any]]] = {}
+    if not database.exists():
+        return collections
+    if not database.is_dir():
+        raise DataFolderError(f"{database}: must be a directory of <collection>{SUFFIX} files")
+    for file in sorted(database.iterdir()):
+        shown = f"{shown_dir}/{file.name}"
+        if not file.is_file() or file.suffix != SUFFIX:
+            raise DataFolderError(
+                f"{shown}: not a <collection>{SUFFIX} file. Fix: one {SUFFIX} file per collection "
+                f"in {shown_dir}/, nothing else"
+            )
+        name = file.name[: -len(SUFFIX)]
+        if not COLLECTION_NAME.match(name):
+            raise DataFolderError(
+                f"{shown}: {name!r} is not a collection name the platform accepts (letters, digits, "
+                "'_' and '-', starting with a letter or digit, at most 64 characters). Fix: rename the file"
+            )
+        with _bulk_load():
+            collections[name] = _read_collection(file, shown)
+    return collections
+
+
+def _write_database(database: EnvDatabase, target: Path) -> int:
+    """Each collection of ``database`` as ``target/<collection>.jsonl``; the number of documents."""
+    documents = 0
+    target.mkdir(parents=True, exist_ok=True)
+    for name in sorted(database.collections):
+        lines = [document_line(d) + "\n" for d in database.documents(name)]
+        (target / f"{name}{SUFFIX}").write_text("".join(lines), encoding="utf-8")
+        documents += len(lines)
+    return documents
+
+
+def _put_documents(state: EmulatorState, env: str, collections: dict[str, list[dict[str, Any]]]) -> None:
+    database = state.database.env(env)
+    for name, documents in collections.items():
+        stored = database.create(name).documents
+        stored.clear()
+        for document in documents:
+            stored[document["_id"]] = document
+
+
 def read_folder(path: str | os.PathLike[str]) -> DataSnapshot:
     """Read and check a data folder; raises :class:`DataFolderError` naming the first problem."""
     folder = _folder(path)
@@ -161,26 +207,7 @@ def read_folder(path: str | os.PathLike[str]) -> DataSnapshot:
             f"{folder}: unknown entries {', '.join(unknown)}. Fix: a data folder holds only "
             f"{DATABASE}/ ({{collection}}{SUFFIX}), {STORAGE}/ (files by cloud path) and {ARRANGEMENT}"
         )
-    collections: dict[str, list[dict[str, Any]]] = {}
-    database = folder / DATABASE
-    if database.exists():
-        if not database.is_dir():
-            raise DataFolderError(f"{database}: must be a directory of <collection>{SUFFIX} files")
-        for file in sorted(database.iterdir()):
-            shown = f"{DATABASE}/{file.name}"
-            if not file.is_file() or file.suffix != SUFFIX:
-                raise DataFolderError(
-                    f"{shown}: not a <collection>{SUFFIX} file. Fix: one {SUFFIX} file per collection "
-                    f"in {DATABASE}/, nothing else"
-                )
-            name = file.name[: -len(SUFFIX)]
-            if not COLLECTION_NAME.match(name):
-                raise DataFolderError(
-                    f"{shown}: {name!r} is not a collection name the platform accepts (letters, digits, "
-                    "'_' and '-', starting with a letter or digit, at most 64 characters). Fix: rename the file"
-                )
-            with _bulk_load():
-                collections[name] = _read_collection(file, shown)
+    collections = _read_database(folder / DATABASE, DATABASE)
     files: dict[str, bytes] = {}
     storage = folder / STORAGE
     if storage.exists():
@@ -223,14 +250,9 @@ def restore(state: EmulatorState, snapshot: DataSnapshot, env: str = DEFAULT_ENV
             state.arrange(snapshot.arrangement)
         except ValueError as exc:
             raise DataFolderError(f"{ARRANGEMENT}: {exc}") from None
-    database = state.database.env(env)
     with _bulk_load():
         collections: dict[str, list[dict[str, Any]]] = pickle.loads(snapshot.database)
-    for name, documents in collections.items():
-        stored = database.create(name).documents
-        stored.clear()
-        for document in documents:
-            stored[document["_id"]] = document
+    _put_documents(state, env, collections)
     for cloud_path, content in snapshot.files.items():
         state.storage.files.put(env, cloud_path, content)
 
@@ -276,11 +298,7 @@ def export_folder(
     database = state.database.envs.get(env)
     documents = 0
     if database is not None and database.collections:
-        (folder / DATABASE).mkdir()
-        for name in sorted(database.collections):
-            lines = [document_line(d) + "\n" for d in database.documents(name)]
-            (folder / DATABASE / f"{name}{SUFFIX}").write_text("".join(lines), encoding="utf-8")
-            documents += len(lines)
+        documents = _write_database(database, folder / DATABASE)
     stored = state.storage.files.files(env)
     for file in stored:
         target = folder / STORAGE / file.path
@@ -297,12 +315,40 @@ def export_folder(
     }
 
 
+def load_kept_database(state: EmulatorState, root: str | os.PathLike[str]) -> int:
+    """The databases ``keep_database`` wrote under ``root`` (``database/<env>/<collection>.jsonl``).
+
+    ``cloudfn emulator --data DIR`` starts from them, as storage starts from
+    ``DIR/storage``; checked whole first, so bad data loads nothing. Returns the
+    number of documents.
+    """
+    kept = Path(root) / DATABASE
+    if not kept.is_dir():
+        return 0
+    by_env: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for env_dir in sorted(kept.iterdir()):
+        check_env(env_dir.name)
+        by_env[env_dir.name] = _read_database(env_dir, f"{DATABASE}/{env_dir.name}")
+    for env, collections in by_env.items():
+        _put_documents(state, env, collections)
+    return sum(len(documents) for collections in by_env.values() for documents in collections.values())
+
+
+def keep_database(state: EmulatorState, root: str | os.PathLike[str]) -> int:
+    """Every environment's database under ``root/database/<env>/`` (what ``--data DIR`` keeps at exit)."""
+    kept = Path(root) / DATABASE
+    shutil.rmtree(kept, ignore_errors=True)
+    return sum(_write_database(database, kept / env) for env, database in sorted(state.database.envs.items()))
+
+
 __all__ = [
     "DEFAULT_ENV",
     "DataFolderError",
     "DataSnapshot",
     "document_line",
     "export_folder",
+    "keep_database",
+    "load_kept_database",
     "read_folder",
     "restore",
 ]
