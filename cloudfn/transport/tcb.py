@@ -84,6 +84,15 @@ def admin_url_from_environ(environ: Mapping[str, str], base_url: str | None = No
     )
 
 
+# Sent with every JSON action by the Node SDK: the channel's credentials, empty off the platform.
+_CHANNEL = {
+    "wxCloudApiToken": "",
+    "wxCloudbaseAccesstoken": "",
+    "tcb_sessionToken": "",
+    "crossAuthorizationToken": "",
+}
+
+
 class TcbTransport:
     """Sends API requests over the platform's /admin protobuf channel."""
 
@@ -193,53 +202,35 @@ class TcbTransport:
         or ``{"code", "message", "requestId"}``) and the request's seqId.
         """
         seq_id = secrets.token_hex(8)
-        query = {"env": self.env, "seqId": seq_id}
-        params = {
+        body = {
             "action": "functions.invokeFunction",
             "function_name": name,
             "request_data": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
             "envName": self.env,
-            "wxCloudApiToken": "",
-            "wxCloudbaseAccesstoken": "",
-            "tcb_sessionToken": "",
-            "crossAuthorizationToken": "",
+            **_CHANNEL,
         }
-        headers = {
-            **headers,
-            "Authorization": f"TC3-HMAC-SHA256 Credential={self.secret_id}/cloudfn/tcb/tc3_request",
-            "Content-Type": "application/json",
-        }
-        url = self.url.update_query(query)
-        with network_errors(self.url, setting="TCB_CONTEXT_CNFG"):
-            async with self.session().post(
-                url, data=json.dumps(params, ensure_ascii=False).encode(), headers=headers
-            ) as response:
-                body = await response.read()
-                status, reason = response.status, response.reason or ""
+        status, reason, answer = await self._post_action(body, self.env, headers=headers, seq_id=seq_id)
+        url = self.url.update_query({"env": self.env, "seqId": seq_id})
         if status != 200:
             # Worded as the Node SDK's request layer words a non-200 answer.
             raise TransportError(status, f"{status} {reason} | [{url}]")
         try:
-            return json.loads(body), seq_id
+            return json.loads(answer), seq_id
         except ValueError:
-            return body.decode("utf-8", errors="replace"), seq_id
+            return answer.decode("utf-8", errors="replace"), seq_id
 
-    async def database(
-        self, action: str, params: dict[str, Any], *, env: str | None = None
-    ) -> dict[str, Any]:
-        """One database action as the Node SDK posts it: JSON ``{...params, action, envName, ...}``."""
-        env_name = env or self.env
-        body = {
-            **params,
-            "action": action,
-            "envName": env_name,
-            "wxCloudApiToken": "",
-            "wxCloudbaseAccesstoken": "",
-            "tcb_sessionToken": "",
-            "crossAuthorizationToken": "",
-        }
-        query = {"env": env_name, "seqId": secrets.token_hex(8)}
+    async def _post_action(
+        self,
+        body: Mapping[str, Any],
+        env: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        seq_id: str | None = None,
+    ) -> tuple[int, str, bytes]:
+        """POST one JSON action to ``/admin`` as the Node SDK does: the HTTP status, reason and body."""
+        query = {"env": env, "seqId": seq_id or secrets.token_hex(8)}
         headers = {
+            **(headers or {}),
             "Authorization": f"TC3-HMAC-SHA256 Credential={self.secret_id}/cloudfn/tcb/tc3_request",
             "Content-Type": "application/json",
         }
@@ -248,8 +239,16 @@ class TcbTransport:
             async with self.session().post(
                 self.url.update_query(query), data=payload, headers=headers
             ) as response:
-                raw = await response.read()
-                status = response.status
+                return response.status, response.reason or "", await response.read()
+
+    async def database(
+        self, action: str, params: dict[str, Any], *, env: str | None = None
+    ) -> dict[str, Any]:
+        """One database action as the Node SDK posts it: JSON ``{...params, action, envName, ...}``."""
+        env_name = env or self.env
+        status, _, raw = await self._post_action(
+            {**params, "action": action, "envName": env_name, **_CHANNEL}, env_name
+        )
         if status != 200:
             raise TransportError(
                 -501001, f"{status} | [{self.url}]", detail=f"{action}: the platform answered HTTP {status}"
@@ -287,23 +286,9 @@ class TcbTransport:
             "action": action,
             **{k: v for k, v in params.items() if k != "env"},
             "envName": env,
-            "wxCloudApiToken": "",
-            "wxCloudbaseAccesstoken": "",
-            "tcb_sessionToken": "",
-            "crossAuthorizationToken": "",
+            **_CHANNEL,
         }
-        query = {"env": env, "seqId": secrets.token_hex(8)}
-        headers = {
-            "Authorization": f"TC3-HMAC-SHA256 Credential={self.secret_id}/cloudfn/tcb/tc3_request",
-            "Content-Type": "application/json",
-        }
-        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        with network_errors(self.url, setting="TCB_CONTEXT_CNFG"):
-            async with self.session().post(
-                self.url.update_query(query), data=payload, headers=headers
-            ) as response:
-                raw = await response.read()
-                status = response.status
+        status, _, raw = await self._post_action(body, env)
         try:
             answer: Any = json.loads(raw) if status == 200 else None
         except ValueError:
