@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import selectors
 import shutil
-import signal
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
-PROJECT = REPO / "examples" / "project" / "cloudfunctions"
+from tests.support.paths import ROOT
+from tests.support.runtime import ServeProcess, serving
+
+PROJECT = ROOT / "examples" / "project" / "cloudfunctions"
 NODE_FUNCTIONS = [PROJECT / "orders"]
 SEED_OPENID = "oJ4v0wRAfiXcnIbM3SgGEUkTw3Qw"
 
@@ -36,11 +33,8 @@ def clean_environ() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("CLOUDFN_")}
 
 
-@dataclass
-class Served:
-    process: subprocess.Popen[str]
-    url: str
-    log: Path
+class Served(ServeProcess):
+    """A served project, with JSON requests to it."""
 
     def post(self, path: str, event: Any = None, headers: Mapping[str, str] | None = None) -> tuple[int, Any]:
         data = json.dumps(event if event is not None else {}).encode()
@@ -58,44 +52,7 @@ class Served:
             return json.loads(response.read())
 
 
-def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    try:
-        if not selector.select(timeout):
-            raise AssertionError("cloudfn serve did not announce itself in time")
-        return process.stdout.readline()
-    finally:
-        selector.close()
-
-
 def serve(directory: Path, log: Path, *extra: str) -> Iterator[Served]:
     """`cloudfn serve DIR --emulator --port 0` for the block; stopped (SIGTERM) after."""
-    with log.open("w", encoding="utf-8") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cloudfn", "serve", str(directory), "--emulator", "--port", "0", *extra],
-            stdout=subprocess.PIPE,
-            stderr=log_file,
-            text=True,
-            env=clean_environ(),
-            cwd=REPO,
-        )
-        try:
-            line = _first_line(process, 60)
-            match = re.search(r"(http://[0-9.]+:[0-9]+)", line)
-            if match is None:
-                process.kill()
-                process.wait()
-                raise AssertionError(f"unexpected first line {line!r}; log: {log.read_text()}")
-            yield Served(process, match.group(1), log)
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
+    with serving(directory, "--emulator", *extra, env=clean_environ(), log=log, start_timeout=60) as served:
+        yield Served(served.process, served.url, served.log)

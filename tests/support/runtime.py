@@ -81,12 +81,19 @@ def _read_line(process: subprocess.Popen[str], timeout: float) -> str:
 
 
 @contextmanager
-def serving(directory: Path, *extra: str, env: Mapping[str, str] | None = None) -> Iterator[ServeProcess]:
+def serving(
+    directory: Path,
+    *extra: str,
+    env: Mapping[str, str] | None = None,
+    log: Path | None = None,
+    start_timeout: float = 30,
+) -> Iterator[ServeProcess]:
     """Run ``cloudfn serve DIR --port 0 ...`` for the block; always stopped after.
 
-    stderr goes to a file next to the function (a pipe nobody reads could fill and stall it).
+    stderr goes to ``log``, by default a file next to the function (a pipe nobody
+    reads could fill and stall it).
     """
-    log = directory.parent / f"{directory.name}.serve.log"
+    log = log or directory.parent / f"{directory.name}.serve.log"
     log_file = log.open("w", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "cloudfn", "serve", str(directory), "--port", "0", *extra],
@@ -97,8 +104,8 @@ def serving(directory: Path, *extra: str, env: Mapping[str, str] | None = None) 
         cwd=ROOT,
     )
     try:
-        line = _read_line(process, 30)
-        match = re.search(r"on (http://\S+)", line)
+        line = _read_line(process, start_timeout)
+        match = re.search(r"(http://[0-9.]+:[0-9]+)", line)
         if match is None:
             process.kill()
             process.wait()

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ...support.project import NODE_FUNCTIONS, PROJECT, Served, npm_ci, serve
+from tests.support.project import NODE_FUNCTIONS, PROJECT, Served, npm_ci, serve
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ...support.project import PROJECT, REPO, clean_environ, npm_ci, serve
+from tests.support.paths import ROOT as REPO
+from tests.support.project import PROJECT, clean_environ, npm_ci, serve
 
 PY_CALLER = """
 import cloudfn

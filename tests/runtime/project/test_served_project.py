@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...support.project import SEED_OPENID, Served
+from tests.support.project import SEED_OPENID, Served
 
 CALLER = {"x-wx-openid": SEED_OPENID, "x-wx-source": "wx_client"}
 
@@ -104,8 +104,7 @@ def test_a_python_error_in_a_function_answers_500_and_the_next_call_works(projec
 
 async def test_every_function_matches_its_twin_in_the_other_language() -> None:
     from cloudfn.parity import run_parity
-
-    from ...support.project import PROJECT, npm_ci
+    from tests.support.project import PROJECT, npm_ci
 
     twins = PROJECT.parent / "twins"
     npm_ci(twins)
