@@ -31,7 +31,7 @@ from tests.support.spec_bodies import valid_body
 DOCUMENTS = list(iter_spec_documents())
 NAMES = [document["api"] for _, document in DOCUMENTS]
 EXPECTED_LOGISTICS = {
-    # by business (wechat-api.md's table)
+    # by business (the official logistics pages' paths)
     "bindAccount": ("POST", "/cgi-bin/express/business/account/bind"),
     "getAllAccount": ("GET", "/cgi-bin/express/business/account/getall"),
     "getAllDelivery": ("GET", "/cgi-bin/express/business/delivery/getall"),
