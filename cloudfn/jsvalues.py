@@ -43,6 +43,23 @@ class Undefined:
 undefined: Final = Undefined()
 
 
+def js_type(value: Any) -> str:
+    """``Object.prototype.toString``'s name (lowercased) for a value a port passes, as the SDK's checks word it."""
+    if isinstance(value, Undefined):
+        return "undefined"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list | tuple):
+        return "array"
+    return "object"
+
+
 class JSObject(dict[str, Any]):
     """A dict read the way JavaScript reads an object: a missing key is ``undefined``.
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..jsvalues import js_type
 from . import errors
 from .command import LogicCommand, UpdateCommand
 from .serializer import UnstorableValue, encode_query, encode_update, serialize, to_ejson
@@ -22,20 +23,6 @@ if TYPE_CHECKING:
 MAX_LIMIT = 1000  # the Node SDK clamps limit() to the server's maximum
 DEFAULT_LIMIT = 100
 _FIELD_PATH = re.compile(r"^[a-zA-Z0-9\-_.]")
-
-
-def _js_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "array"
-    return "object"
 
 
 def _options(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
@@ -55,7 +42,7 @@ def _data(api: str, options: Any) -> Any:
     """wx-server-sdk's assertType(options, {data: 'object'}) and assertObjectNotEmpty."""
     data = options.get("data") if isinstance(options, Mapping) else None
     if not isinstance(options, Mapping) or not isinstance(data, Mapping):
-        found = _js_type(data) if isinstance(options, Mapping) else _js_type(options)
+        found = js_type(data) if isinstance(options, Mapping) else js_type(options)
         name = "parameter.data" if isinstance(options, Mapping) else "parameter"
         raise errors.local(
             f"{name} should be object instead of {found if found != 'null' else 'undefined'};",

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CloudSDKError
+from ..jsvalues import js_type
 from ..transport.base import ApiRequest
 from ..transport.errors import TransportError
 
@@ -78,21 +79,6 @@ class FunctionCallError(CloudSDKError):
 
 def _rebuild(errMsg: str, code: str | int, request_id: str, detail: str | None) -> FunctionCallError:
     return FunctionCallError(errMsg, code=code, request_id=request_id, detail=detail)
-
-
-def js_type(value: Any) -> str:
-    """``Object.prototype.toString`` 's name for a JSON-like value, as the SDK's checks word it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "array"
-    return "object"
 
 
 def check_options(options: Any) -> tuple[str, Any]:

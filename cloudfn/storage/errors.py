@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import CloudSDKError
-from ..jsvalues import Undefined
+from ..jsvalues import js_type as base_js_type
 
 # The platform's codes, as the Node SDK numbers them for a file of a batch (TCB_ERR_CODE).
 TCB_ERR_CODE: dict[str, int] = {
@@ -82,19 +82,11 @@ def _rebuild(errCode: int, errMsg: str, code: str, requestId: str, detail: str |
 
 def js_type(value: object) -> str:
     """JavaScript's type name of the value a port passes (``Object.prototype.toString``'s)."""
-    if value is None or isinstance(value, Undefined):
-        return "undefined"  # a missing field in Node; what event.get() gives in Python
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "array"
+    if value is None:
+        return "undefined"  # a missing field in Node; what event.get() gave in Python before undefined
     if isinstance(value, bytes | bytearray | memoryview):
         return "uint8array"
-    return "object"
+    return base_js_type(value)
 
 
 def js_typeof(value: object) -> str:
