@@ -6,16 +6,14 @@ import json
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
 from tests.support.paths import ROOT
-from tests.support.ports import free_port
+from tests.support.ports import free_port, wait_for_port
 from tests.support.runtime import clean_environ
 
 PRODUCTION = (ROOT / "docs" / "production.md").read_text(encoding="utf-8")
@@ -29,7 +27,7 @@ def _block_after(text: str, line: str, language: str) -> str:
 
 
 @pytest.fixture
-def emulator_port() -> Iterator[int]:
+async def emulator_port() -> AsyncIterator[int]:
     """`cloudfn emulator` as the docs start it, on a free port."""
     port = free_port()
     server = subprocess.Popen(
@@ -37,18 +35,10 @@ def emulator_port() -> Iterator[int]:
         cwd=ROOT,
         env=clean_environ(),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, "the emulator exited"
-                assert time.monotonic() < deadline, "the emulator did not start"
-                time.sleep(0.05)
+        await wait_for_port(port, server)
         yield port
     finally:
         server.terminate()
